@@ -1,0 +1,40 @@
+using Circly.Core.Database;
+using Circly.Core.Health;
+using Circly.Core.Storage;
+using Dapper;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Circly.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>Everything Circly.Core needs: options, the one NpgsqlDataSource, storage clients, modules.</summary>
+    public static IServiceCollection AddCirclyCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+        services.TryAddSingletonTimeProvider();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+        services.AddSingleton<SchemaMigrator>();
+        services.AddHostedService<MigrateOnStartup>();
+
+        services.AddSingleton(_ => StorageClients.FromConfiguration(configuration));
+        services.AddHostedService<StorageInitializer>();
+
+        services.AddSingleton<HealthService>();
+        return services;
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}

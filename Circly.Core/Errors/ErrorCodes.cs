@@ -1,0 +1,39 @@
+namespace Circly.Core.Errors;
+
+/// <summary>The seed's error codes, plus the few the seed did not name (marked).</summary>
+public static class ErrorCodes
+{
+    public const string AuthInvalidToken = "AUTH_INVALID_TOKEN";
+    public const string AuthTokenExpired = "AUTH_TOKEN_EXPIRED";
+    public const string AuthDeviceBanned = "AUTH_DEVICE_BANNED";
+    // not in the seed: a known device presented the wrong secret
+    public const string AuthInvalidCredentials = "AUTH_INVALID_CREDENTIALS";
+
+    public const string CircleNotFound = "CIRCLE_NOT_FOUND";
+    public const string CircleExpired = "CIRCLE_EXPIRED";
+    public const string CircleFull = "CIRCLE_FULL";
+    public const string CircleAlreadyMember = "CIRCLE_ALREADY_MEMBER";
+    public const string CircleNotMember = "CIRCLE_NOT_MEMBER";
+    public const string CircleNotCreator = "CIRCLE_NOT_CREATOR";
+    public const string CircleInvalidCode = "CIRCLE_INVALID_CODE";
+
+    public const string PollNotFound = "POLL_NOT_FOUND";
+    public const string PollAlreadyVoted = "POLL_ALREADY_VOTED";
+    public const string PollClosed = "POLL_CLOSED";
+    public const string PollExpired = "POLL_EXPIRED";
+    public const string PollNotCreator = "POLL_NOT_CREATOR";
+    public const string PollInvalidOption = "POLL_INVALID_OPTION";
+
+    public const string ValidationRequired = "VALIDATION_REQUIRED";
+    public const string ValidationInvalidFormat = "VALIDATION_INVALID_FORMAT";
+    public const string ValidationOutOfRange = "VALIDATION_OUT_OF_RANGE";
+
+    public const string RateLimitExceeded = "RATE_LIMIT_EXCEEDED";
+
+    // not in the seed: unknown route or resource, and a body over the size limit
+    public const string NotFound = "NOT_FOUND";
+    public const string RequestTooLarge = "REQUEST_TOO_LARGE";
+
+    public const string InternalError = "INTERNAL_ERROR";
+    public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
+}

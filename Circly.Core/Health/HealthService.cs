@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Reflection;
+using Circly.Core.Storage;
+using Dapper;
+using Npgsql;
+
+namespace Circly.Core.Health;
+
+/// <summary>Checks PostgreSQL, every queue (with its poison queue) and every table, concurrently and time-boxed.</summary>
+public sealed class HealthService(NpgsqlDataSource dataSource, StorageClients storage)
+{
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
+
+    public static string AppVersion { get; } =
+        typeof(HealthService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(CheckTimeout);
+        var token = timeout.Token;
+
+        var database = CheckDatabaseAsync(token);
+        var queues = StorageNames.Queues.ToDictionary(name => name, name => CheckQueueAsync(name, token));
+        var tables = StorageNames.Tables.ToDictionary(name => name, name => CheckTableAsync(name, token));
+        await Task.WhenAll([database, .. queues.Values, .. tables.Values]);
+
+        var (databaseHealth, schemaVersion) = await database;
+        var queueHealth = queues.ToDictionary(pair => pair.Key, pair => pair.Value.Result);
+        var tableHealth = tables.ToDictionary(pair => pair.Key, pair => pair.Value.Result);
+
+        var allUp = databaseHealth.IsUp && queueHealth.Values.All(q => q.Status != HealthStatus.Unhealthy) && tableHealth.Values.All(t => t.IsUp);
+        var status = !allUp ? HealthStatus.Unhealthy
+            : queueHealth.Values.Any(q => q.PoisonMessages > 0) ? HealthStatus.Degraded
+            : HealthStatus.Healthy;
+        return new HealthReport(status, AppVersion, schemaVersion, databaseHealth, queueHealth, tableHealth);
+    }
+
+    private async Task<(ComponentHealth, string?)> CheckDatabaseAsync(CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            var version = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT max(name) FROM schema_migrations", cancellationToken: cancellationToken));
+            return (new ComponentHealth(HealthStatus.Healthy, Elapsed(watch)), version);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return (Down(watch, exception), null);
+        }
+    }
+
+    private async Task<QueueHealth> CheckQueueAsync(string queue, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var main = storage.Queue(queue).GetPropertiesAsync(cancellationToken);
+            var poison = storage.Queue(StorageNames.PoisonQueueOf(queue)).GetPropertiesAsync(cancellationToken);
+            await Task.WhenAll(main, poison);
+            return new QueueHealth(HealthStatus.Healthy, Elapsed(watch), (await main).Value.ApproximateMessagesCount, (await poison).Value.ApproximateMessagesCount);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            var down = Down(watch, exception);
+            return new QueueHealth(down.Status, down.LatencyMs, null, null, down.Error);
+        }
+    }
+
+    private async Task<ComponentHealth> CheckTableAsync(string table, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            await foreach (var page in storage.Table(table).QueryAsync<Azure.Data.Tables.TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages())
+            {
+                break;
+            }
+            return new ComponentHealth(HealthStatus.Healthy, Elapsed(watch));
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return Down(watch, exception);
+        }
+    }
+
+    // Only the exception type: messages can carry host names and connection details.
+    private static ComponentHealth Down(Stopwatch watch, Exception exception) =>
+        new(HealthStatus.Unhealthy, Elapsed(watch), exception is OperationCanceledException ? "timeout" : exception.GetType().Name);
+
+    private static double Elapsed(Stopwatch watch) => Math.Round(watch.Elapsed.TotalMilliseconds, 1);
+}

@@ -1,0 +1,3 @@
+using Circly.DevHost;
+
+DevHostApp.Build(args).Run();

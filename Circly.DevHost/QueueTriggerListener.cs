@@ -1,0 +1,116 @@
+using System.Text;
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+
+namespace Circly.DevHost;
+
+/// <summary>
+/// Polls one queue from Azurite the way the Functions host does: batches, exponential back-off
+/// up to maxPollingInterval when empty, Base64 message encoding, a failed message made visible
+/// again after visibilityTimeout, and after maxDequeueCount attempts moved to &lt;queue&gt;-poison.
+/// </summary>
+public sealed partial class QueueTriggerListener(
+    FunctionDescriptor function,
+    QueueServiceClient queues,
+    QueueHostOptions options,
+    IServiceProvider services,
+    ILogger<QueueTriggerListener> logger) : BackgroundService
+{
+    // How long a message stays hidden while the function runs; the host renews a similar lease.
+    private static readonly TimeSpan ProcessingLease = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly QueueClient _queue = queues.GetQueueClient(function.QueueName);
+    private readonly QueueClient _poison = queues.GetQueueClient(function.QueueName + "-poison");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = MinPollingInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            QueueMessage[] messages;
+            try
+            {
+                await _queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                messages = (await _queue.ReceiveMessagesAsync(options.BatchSize, ProcessingLease, stoppingToken)).Value;
+            }
+            catch (Exception exception) when (exception is RequestFailedException or HttpRequestException or AggregateException)
+            {
+                LogPollFailed(logger, function.QueueName!, exception.Message);
+                messages = [];
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (messages.Length == 0)
+            {
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxPollingInterval.Ticks));
+                await SleepAsync(delay, stoppingToken);
+                continue;
+            }
+            delay = MinPollingInterval;
+            await Task.WhenAll(messages.Select(message => ProcessAsync(message, stoppingToken)));
+        }
+    }
+
+    private async Task ProcessAsync(QueueMessage message, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await FunctionInvoker.InvokeQueueAsync(function, services, Decode(message), message, stoppingToken);
+            await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            var failure = exception.InnerException ?? exception;
+            LogFailed(logger, function.Name, message.MessageId, message.DequeueCount, failure.GetType().Name, failure.Message);
+            try
+            {
+                if (message.DequeueCount >= options.MaxDequeueCount)
+                {
+                    await _poison.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
+                    await _poison.SendMessageAsync(message.Body.ToString(), CancellationToken.None);
+                    await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+                    LogPoisoned(logger, message.MessageId, _poison.Name);
+                }
+                else
+                {
+                    await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.VisibilityTimeout, cancellationToken: CancellationToken.None);
+                }
+            }
+            catch (RequestFailedException storageFailure)
+            {
+                // The lease runs out and the message comes back by itself.
+                LogPollFailed(logger, function.QueueName!, storageFailure.Message);
+            }
+        }
+    }
+
+    private string Decode(QueueMessage message) =>
+        string.Equals(options.MessageEncoding, "base64", StringComparison.OrdinalIgnoreCase)
+            ? Encoding.UTF8.GetString(Convert.FromBase64String(message.Body.ToString()))
+            : message.Body.ToString();
+
+    private static async Task SleepAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling queue {Queue} failed: {Reason}")]
+    private static partial void LogPollFailed(ILogger logger, string queue, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Function} failed on message {MessageId} (attempt {DequeueCount}): {ExceptionType}: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string function, string messageId, long dequeueCount, string exceptionType, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} moved to {PoisonQueue}")]
+    private static partial void LogPoisoned(ILogger logger, string messageId, string poisonQueue);
+}

@@ -1,0 +1,24 @@
+using Circly.Core.Health;
+using Circly.Functions.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Circly.Functions.Health;
+
+public sealed class HealthFunctions(HttpApi api, HealthService health)
+{
+    /// <summary>Liveness: answers without touching any dependency.</summary>
+    [Function(nameof(GetHealth))]
+    public Task<IResult> GetHealth(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
+        api.RunAsync(request, _ => Task.FromResult(ApiResponse.Ok(new { status = HealthStatus.Healthy, version = HealthService.AppVersion })));
+
+    /// <summary>PostgreSQL, queues (with poison counts) and tables, each with status and latency. 503 when any is down.</summary>
+    [Function(nameof(GetHealthDetailed))]
+    public Task<IResult> GetHealthDetailed(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health/detailed")] HttpRequest request) =>
+        api.RunAsync(request, async cancellationToken =>
+        {
+            var report = await health.CheckAsync(cancellationToken);
+            return report.IsUp ? ApiResponse.Ok(report) : ApiResponse.Unavailable(report);
+        });
+}

@@ -1,0 +1,96 @@
+using Circly.Core.Errors;
+using Microsoft.Extensions.Logging;
+
+namespace Circly.Functions.Http;
+
+/// <summary>
+/// The one place HTTP functions go through: request id, size limit, the envelope, error mapping,
+/// outage detection, conditional reads. Functions call it; it never knows about SQL or rules.
+/// </summary>
+public sealed partial class HttpApi(TimeProvider clock, ILogger<HttpApi> logger)
+{
+    public async Task<IResult> RunAsync(HttpRequest request, Func<CancellationToken, Task<ApiResponse>> handle)
+    {
+        var context = request.HttpContext;
+        var requestId = RequestId.For(context);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId });
+        try
+        {
+            if (request.ContentLength > RequestBody.MaxBytes)
+            {
+                throw RequestBody.TooLarge();
+            }
+            var response = await handle(context.RequestAborted);
+            return Success(request, requestId, response);
+        }
+        catch (CirclyException failure)
+        {
+            return Error(requestId, failure.Code, failure.Message, failure.Details, null);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nobody reads this answer.
+            return new EnvelopeResult(499, null);
+        }
+        catch (Exception exception) when (Outage.IsOutage(exception))
+        {
+            LogOutage(logger, exception.GetType().Name, exception.Message);
+            return Error(requestId, ErrorCodes.ServiceUnavailable, "A service Circly depends on is unavailable. Try again shortly.", null,
+                new Dictionary<string, string> { ["Retry-After"] = "5" });
+        }
+        catch (Exception exception)
+        {
+            LogFailure(logger, exception);
+            return Error(requestId, ErrorCodes.InternalError, "Something went wrong on our side.", null, null);
+        }
+    }
+
+    /// <summary>An error envelope outside of a function call (e.g. the unknown-route function).</summary>
+    public IResult Error(HttpRequest request, string code, string message) =>
+        Error(RequestId.For(request.HttpContext), code, message, null, null);
+
+    private EnvelopeResult Success(HttpRequest request, string requestId, ApiResponse response)
+    {
+        if (response.IsFailure)
+        {
+            return new EnvelopeResult(response.StatusCode, new Envelope(false, response.Data,
+                new EnvelopeError(ErrorCodes.ServiceUnavailable, "One or more dependencies are unavailable.", null), Meta(requestId, null)));
+        }
+        if (response.ETag is { } etag)
+        {
+            var headers = new Dictionary<string, string> { ["ETag"] = etag };
+            if (ClientHas(request, etag))
+            {
+                return new EnvelopeResult(StatusCodes.Status304NotModified, null, headers);
+            }
+            return new EnvelopeResult(response.StatusCode, new Envelope(true, response.Data, null, Meta(requestId, response.Pagination)), headers);
+        }
+        return new EnvelopeResult(response.StatusCode, new Envelope(true, response.Data, null, Meta(requestId, response.Pagination)));
+    }
+
+    private EnvelopeResult Error(string requestId, string code, string message, IReadOnlyDictionary<string, string>? details, IReadOnlyDictionary<string, string>? headers) =>
+        new(ErrorStatus.For(code), new Envelope(false, null, new EnvelopeError(code, message, details), Meta(requestId, null)), headers);
+
+    private EnvelopeMeta Meta(string requestId, Pagination? pagination) => new(requestId, clock.GetUtcNow(), pagination);
+
+    private static bool ClientHas(HttpRequest request, string etag)
+    {
+        foreach (var value in request.Headers.IfNoneMatch)
+        {
+            foreach (var candidate in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (candidate == "*" || candidate == etag || candidate == "W/" + etag)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dependency unavailable: {ExceptionType}: {Reason}")]
+    private static partial void LogOutage(ILogger logger, string exceptionType, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled failure")]
+    private static partial void LogFailure(ILogger logger, Exception exception);
+}

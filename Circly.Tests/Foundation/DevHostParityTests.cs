@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Circly.DevHost;
+using Circly.Tests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+
+namespace Circly.Tests.Foundation;
+
+/// <summary>DevHost serves exactly what the Worker SDK tells the real Functions host about.</summary>
+public sealed class DevHostParityTests(CirclyStack stack)
+{
+    [Fact]
+    public void EveryFunctionInFunctionsMetadataIsServedByDevHostWithTheSameTrigger()
+    {
+        var metadata = ReadFunctionsMetadata();
+        var hosted = stack.Api.Get<IReadOnlyList<FunctionDescriptor>>().ToDictionary(f => f.Name);
+        var endpoints = stack.Api.Get<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+
+        Assert.NotEmpty(metadata);
+        Assert.Equal(metadata.Select(m => m.Name).Order(), hosted.Keys.Order());
+        foreach (var function in metadata)
+        {
+            var descriptor = hosted[function.Name];
+            switch (function.Trigger)
+            {
+                case "httpTrigger":
+                    Assert.Equal(TriggerKind.Http, descriptor.Trigger);
+                    var endpoint = Assert.Single(endpoints, e => e.Metadata.GetMetadata<FunctionDescriptor>()?.Name == function.Name);
+                    Assert.Equal(function.Route, endpoint.RoutePattern.RawText);
+                    var methods = (endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => m.ToLowerInvariant()).Order();
+                    Assert.Equal(function.Methods.Order(), methods);
+                    break;
+                case "timerTrigger":
+                    Assert.Equal(TriggerKind.Timer, descriptor.Trigger);
+                    Assert.Equal(function.Schedule, descriptor.Schedule);
+                    break;
+                case "queueTrigger":
+                    Assert.Equal(TriggerKind.Queue, descriptor.Trigger);
+                    Assert.Equal(function.QueueName, descriptor.QueueName);
+                    break;
+                default:
+                    Assert.Fail($"{function.Name} has trigger {function.Trigger}, which DevHost does not host.");
+                    break;
+            }
+        }
+    }
+
+    private sealed record MetadataFunction(string Name, string Trigger, string? Route, string[] Methods, string? Schedule, string? QueueName);
+
+    private static List<MetadataFunction> ReadFunctionsMetadata()
+    {
+        // The Worker SDK writes functions.metadata in Circly.Functions' build; it flows into this output.
+        var path = Path.Combine(AppContext.BaseDirectory, "functions.metadata");
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.EnumerateArray().Select(function =>
+        {
+            var trigger = function.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
+            return new MetadataFunction(
+                function.GetProperty("name").GetString()!,
+                trigger.GetProperty("type").GetString()!,
+                trigger.TryGetProperty("route", out var route) ? route.GetString() : null,
+                trigger.TryGetProperty("methods", out var methods) ? methods.EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()).ToArray() : [],
+                trigger.TryGetProperty("schedule", out var schedule) ? schedule.GetString() : null,
+                trigger.TryGetProperty("queueName", out var queue) ? queue.GetString() : null);
+        }).ToList();
+    }
+}

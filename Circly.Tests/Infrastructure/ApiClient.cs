@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Circly.Tests.Infrastructure;
+
+/// <summary>What came back: status, headers and the parsed envelope.</summary>
+public sealed record ApiCall(HttpStatusCode Status, HttpResponseHeaders Headers, HttpContentHeaders? ContentHeaders, JsonElement Body, string RawBody)
+{
+    public bool Success => Body.ValueKind == JsonValueKind.Object && Body.GetProperty("success").GetBoolean();
+
+    public JsonElement Data => Body.GetProperty("data");
+
+    public string? ErrorCode => Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty("error", out var error) ? error.GetProperty("code").GetString() : null;
+
+    public string ErrorMessage => Body.GetProperty("error").GetProperty("message").GetString()!;
+
+    public JsonElement Meta => Body.GetProperty("meta");
+
+    public string? Header(string name) => Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
+}
+
+/// <summary>A thin HTTP client for the API that keeps tests about behaviour, not plumbing.</summary>
+public sealed class ApiClient(HttpClient http) : IDisposable
+{
+    public HttpClient Http => http;
+
+    public Task<ApiCall> GetAsync(string path, string? token = null, IDictionary<string, string>? headers = null) =>
+        SendAsync(HttpMethod.Get, path, null, token, headers);
+
+    public Task<ApiCall> PostAsync(string path, object? body = null, string? token = null, IDictionary<string, string>? headers = null) =>
+        SendAsync(HttpMethod.Post, path, body, token, headers);
+
+    public Task<ApiCall> PutAsync(string path, object? body = null, string? token = null) =>
+        SendAsync(HttpMethod.Put, path, body, token, null);
+
+    public Task<ApiCall> DeleteAsync(string path, string? token = null) =>
+        SendAsync(HttpMethod.Delete, path, null, token, null);
+
+    /// <summary>Sends a raw body exactly as given (for malformed JSON and wrong types).</summary>
+    public Task<ApiCall> SendRawAsync(HttpMethod method, string path, string rawBody, string? token = null, string contentType = "application/json") =>
+        SendAsync(method, path, new StringContent(rawBody, Encoding.UTF8, contentType), token, null);
+
+    public async Task<ApiCall> SendAsync(HttpMethod method, string path, object? body, string? token, IDictionary<string, string>? headers)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Content = body switch
+        {
+            null => null,
+            HttpContent content => content,
+            _ => JsonContent.Create(body, options: new JsonSerializerOptions(JsonSerializerDefaults.Web)),
+        };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        using var response = await http.SendAsync(request);
+        var raw = await response.Content.ReadAsStringAsync();
+        var json = raw.Length > 0 && response.Content.Headers.ContentType?.MediaType == "application/json"
+            ? JsonDocument.Parse(raw).RootElement.Clone()
+            : default;
+        return new ApiCall(response.StatusCode, response.Headers, response.Content.Headers, json, raw);
+    }
+
+    public void Dispose() => http.Dispose();
+}

@@ -1,0 +1,62 @@
+using Circly.Tests.Infrastructure;
+
+[assembly: AssemblyFixture(typeof(CirclyStack))]
+
+namespace Circly.Tests.Infrastructure;
+
+/// <summary>
+/// The real dependencies, started once for the whole run and shared by every test: one
+/// PostgreSQL server, one Azurite, and the API under DevHost against a freshly migrated database.
+/// Tests isolate themselves by creating their own data.
+/// </summary>
+public sealed class CirclyStack : IAsyncLifetime
+{
+    public PostgresServer Postgres { get; private set; } = null!;
+
+    public AzuriteServer Azurite { get; private set; } = null!;
+
+    public string DatabaseConnectionString { get; private set; } = null!;
+
+    public TestApp Api { get; private set; } = null!;
+
+    public ApiClient Client => Api.Client;
+
+    public async ValueTask InitializeAsync()
+    {
+        var postgres = PostgresServer.StartAsync();
+        var azurite = AzuriteServer.StartAsync();
+        Postgres = await postgres;
+        Azurite = await azurite;
+        DatabaseConnectionString = await Postgres.CreateDatabaseAsync();
+        Api = await TestApp.StartAsync(Settings(DatabaseConnectionString, Azurite.ConnectionString));
+    }
+
+    /// <summary>The settings an API under test runs with; tests may start more apps with changes.</summary>
+    public static Dictionary<string, string?> Settings(string database, string storage) => new()
+    {
+        ["Database:ConnectionString"] = database,
+        ["Database:MigrateOnStartup"] = "true",
+        ["AzureWebJobsStorage"] = storage,
+        // Timers are run by the tests that need them, at the moment they need them.
+        ["DevHost:RunTimers"] = "false",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    public Dictionary<string, string?> Settings() => Settings(DatabaseConnectionString, Azurite.ConnectionString);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Api is not null)
+        {
+            await Api.DisposeAsync();
+        }
+        if (Azurite is not null)
+        {
+            await Azurite.DisposeAsync();
+        }
+        if (Postgres is not null)
+        {
+            await Postgres.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,504 @@
+// Circly on Azure: a Flex Consumption Function App (.NET 10 isolated) over PostgreSQL Flexible
+// Server, with Storage (queues, tables, blobs), Key Vault, Application Insights and one
+// user-assigned managed identity. Deployed at subscription scope; creates the resource group.
+//
+//   azd up                                   (uses main.parameters.json)
+//   az deployment sub create --location <region> --template-file infra/main.bicep \
+//     --parameters infra/main.<env>.bicepparam
+//
+// See docs/DEPLOY.md for the whole walk-through, including the Key Vault secrets to set.
+targetScope = 'subscription'
+
+// ------------------------------------------------------------------------------------------------
+// Environment
+// ------------------------------------------------------------------------------------------------
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the environment (e.g. circly-dev); seeds the resource token and the azd-env-name tag.')
+param environmentName string
+
+@minLength(1)
+@description('Region for all resources. It must offer Flex Consumption (az functionapp list-flexconsumption-locations) and PostgreSQL Flexible Server.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Principal id of the deploying user or service principal; gets Key Vault Secrets Officer so it can set secrets. Empty to skip.')
+param principalId string = ''
+
+@description('Kind of principal principalId is.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param principalType string = 'User'
+
+// ------------------------------------------------------------------------------------------------
+// Resource names (empty = abbreviation prefix + resource token)
+// ------------------------------------------------------------------------------------------------
+
+@description('Resource group name; default rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@description('Function App name; default func-<token>.')
+param functionAppName string = ''
+
+@description('Flex Consumption plan name; default plan-<token>.')
+param appServicePlanName string = ''
+
+@description('Storage account name; default st<token>.')
+param storageAccountName string = ''
+
+@description('Key Vault name; default kv-<token>.')
+param keyVaultName string = ''
+
+@description('PostgreSQL server name; default psql-<token>.')
+param postgresServerName string = ''
+
+@description('User-assigned managed identity name; default id-<token>.')
+param identityName string = ''
+
+@description('Log Analytics workspace name; default log-<token>.')
+param logAnalyticsName string = ''
+
+@description('Application Insights name; default appi-<token>.')
+param applicationInsightsName string = ''
+
+@description('Virtual network name (private networking only); default vnet-<token>.')
+param vnetName string = ''
+
+// ------------------------------------------------------------------------------------------------
+// Function App
+// ------------------------------------------------------------------------------------------------
+
+@description('Largest number of instances the Function App scales out to. Keep PostgreSQL\'s max_connections in mind (see docs/DEPLOY.md).')
+@minValue(1)
+@maxValue(1000)
+param functionMaximumInstanceCount int = 40
+
+@description('Memory of each Function App instance in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param functionInstanceMemoryMB int = 2048
+
+@description('Always-ready instances for the HTTP functions (no cold start, billed while idle); 0 scales to zero.')
+@minValue(0)
+@maxValue(20)
+param functionAlwaysReadyHttpInstances int = 0
+
+@description('Public base URL of the API (e.g. https://api.circly.app once a custom domain is bound); empty = https://<function app>.azurewebsites.net.')
+param publicBaseUrl string = ''
+
+@description('App Store page of the iOS app (share pages link to it).')
+param iosStoreUrl string = 'https://apps.apple.com/app/circly'
+
+@description('Google Play page of the Android app (share pages link to it).')
+param androidStoreUrl string = 'https://play.google.com/store/apps/details?id=app.circly'
+
+// ------------------------------------------------------------------------------------------------
+// Storage, Key Vault, monitoring
+// ------------------------------------------------------------------------------------------------
+
+@description('Storage replication.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+])
+param storageSkuName string = 'Standard_LRS'
+
+@description('Days a deleted Key Vault or secret can be recovered.')
+@minValue(7)
+@maxValue(90)
+param keyVaultSoftDeleteRetentionInDays int = 7
+
+@description('Key Vault purge protection (cannot be turned off once on; blocks azd down --purge until the retention ends).')
+param keyVaultEnablePurgeProtection bool = false
+
+@description('Days Log Analytics keeps data.')
+@minValue(30)
+@maxValue(730)
+param logAnalyticsRetentionInDays int = 30
+
+@description('Daily Log Analytics ingestion cap in GB; -1 for none.')
+param logAnalyticsDailyQuotaGb int = -1
+
+// ------------------------------------------------------------------------------------------------
+// Networking and PostgreSQL
+// ------------------------------------------------------------------------------------------------
+
+@description('Private networking: VNet + delegated subnets + private DNS zone; PostgreSQL has no public endpoint and the Function App is VNet-integrated. Otherwise PostgreSQL is public behind firewall rules.')
+param privateNetworking bool = false
+
+@description('Address space of the virtual network (private networking only).')
+param vnetAddressPrefix string = '10.40.0.0/16'
+
+@description('Subnet for the Function App\'s VNet integration (private networking only).')
+param appSubnetPrefix string = '10.40.1.0/24'
+
+@description('Subnet delegated to PostgreSQL (private networking only).')
+param postgresSubnetPrefix string = '10.40.2.0/24'
+
+@description('PostgreSQL major version (15 or newer; check the region offers it).')
+@allowed([
+  '15'
+  '16'
+  '17'
+  '18'
+])
+param postgresVersion string = '17'
+
+@description('PostgreSQL compute SKU.')
+param postgresSkuName string = 'Standard_B1ms'
+
+@description('PostgreSQL compute tier (must match the SKU; high availability needs GeneralPurpose or MemoryOptimized).')
+@allowed([
+  'Burstable'
+  'GeneralPurpose'
+  'MemoryOptimized'
+])
+param postgresSkuTier string = 'Burstable'
+
+@description('PostgreSQL storage in GiB.')
+@allowed([
+  32
+  64
+  128
+  256
+  512
+  1024
+  2048
+  4096
+  8192
+  16384
+])
+param postgresStorageSizeGB int = 32
+
+@description('Grow PostgreSQL storage automatically.')
+param postgresStorageAutoGrow bool = false
+
+@description('PostgreSQL high availability.')
+@allowed([
+  'Disabled'
+  'SameZone'
+  'ZoneRedundant'
+])
+param postgresHighAvailabilityMode string = 'Disabled'
+
+@description('PostgreSQL point-in-time-restore window in days.')
+@minValue(7)
+@maxValue(35)
+param postgresBackupRetentionDays int = 7
+
+@description('Geo-redundant PostgreSQL backups (set at creation only; not in every region).')
+@allowed([
+  'Disabled'
+  'Enabled'
+])
+param postgresGeoRedundantBackup string = 'Disabled'
+
+@description('PostgreSQL administrator login (the app connects with it and runs the migrations).')
+param postgresAdminLogin string = 'circlyadmin'
+
+@description('PostgreSQL administrator password: 12+ characters of letters and digits (no ; \' " characters: it goes into a connection string). azd generates it; see docs/DEPLOY.md.')
+@secure()
+param postgresAdminPassword string
+
+@description('Extra Npgsql connection-string keywords appended to database-connection-string, e.g. \'Maximum Pool Size=20\' to keep instances x pool size under the server\'s max_connections. Empty = none.')
+param databaseConnectionOptions string = ''
+
+@description('Public access only: firewall ranges for operators, e.g. [{ name: \'ops\', startIpAddress: \'203.0.113.10\', endIpAddress: \'203.0.113.10\' }].')
+param postgresAllowedIpRanges array = []
+
+// ------------------------------------------------------------------------------------------------
+// Names and shared values
+// ------------------------------------------------------------------------------------------------
+
+var abbrs = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+  application: 'circly'
+}
+
+var names = {
+  resourceGroup: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
+  functionApp: !empty(functionAppName) ? functionAppName : '${abbrs.webSitesFunctions}${resourceToken}'
+  plan: !empty(appServicePlanName) ? appServicePlanName : '${abbrs.webServerFarms}${resourceToken}'
+  storage: !empty(storageAccountName) ? storageAccountName : '${abbrs.storageStorageAccounts}${resourceToken}'
+  keyVault: !empty(keyVaultName) ? keyVaultName : '${abbrs.keyVaultVaults}${resourceToken}'
+  postgres: !empty(postgresServerName) ? postgresServerName : '${abbrs.dBforPostgreSQLServers}${resourceToken}'
+  identity: !empty(identityName) ? identityName : '${abbrs.managedIdentityUserAssignedIdentities}${resourceToken}'
+  logAnalytics: !empty(logAnalyticsName) ? logAnalyticsName : '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+  applicationInsights: !empty(applicationInsightsName) ? applicationInsightsName : '${abbrs.insightsComponents}${resourceToken}'
+  vnet: !empty(vnetName) ? vnetName : '${abbrs.networkVirtualNetworks}${resourceToken}'
+}
+
+// The contract with the app code: queue, table and container names it uses.
+var deploymentContainerName = 'app-package'
+var blobContainerNames = [
+  deploymentContainerName
+  'result-cards'
+]
+var queueNames = [
+  'outbox-events'
+  'outbox-events-poison'
+  'push-batches'
+  'push-batches-poison'
+]
+var tableNames = [
+  'ratelimits'
+  'inbox'
+  'pushtickets'
+]
+
+var databaseName = 'circly'
+var apiBaseUrl = !empty(publicBaseUrl) ? publicBaseUrl : 'https://${names.functionApp}.azurewebsites.net'
+
+@description('An app setting value that App Service resolves from Key Vault with keyVaultReferenceIdentity.')
+func keyVaultReference(vaultUri string, secretName string) string =>
+  '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secretName})'
+
+// ------------------------------------------------------------------------------------------------
+// Resources
+// ------------------------------------------------------------------------------------------------
+
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: names.resourceGroup
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: names.logAnalytics
+    applicationInsightsName: names.applicationInsights
+    location: location
+    tags: tags
+    retentionInDays: logAnalyticsRetentionInDays
+    dailyQuotaGb: logAnalyticsDailyQuotaGb
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: names.storage
+    location: location
+    tags: tags
+    skuName: storageSkuName
+    containerNames: blobContainerNames
+    queueNames: queueNames
+    tableNames: tableNames
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
+    enablePurgeProtection: keyVaultEnablePurgeProtection
+  }
+}
+
+module network 'modules/network.bicep' = if (privateNetworking) {
+  name: 'network'
+  scope: rg
+  params: {
+    name: names.vnet
+    location: location
+    tags: tags
+    addressPrefix: vnetAddressPrefix
+    appSubnetPrefix: appSubnetPrefix
+    postgresSubnetPrefix: postgresSubnetPrefix
+    postgresPrivateDnsZoneName: '${names.postgres}.private.postgres.database.azure.com'
+  }
+}
+
+module postgres 'modules/postgres.bicep' = {
+  name: 'postgres'
+  scope: rg
+  params: {
+    name: names.postgres
+    location: location
+    tags: tags
+    version: postgresVersion
+    skuName: postgresSkuName
+    skuTier: postgresSkuTier
+    storageSizeGB: postgresStorageSizeGB
+    storageAutoGrow: postgresStorageAutoGrow
+    highAvailabilityMode: postgresHighAvailabilityMode
+    backupRetentionDays: postgresBackupRetentionDays
+    geoRedundantBackup: postgresGeoRedundantBackup
+    administratorLogin: postgresAdminLogin
+    administratorLoginPassword: postgresAdminPassword
+    databaseName: databaseName
+    delegatedSubnetId: privateNetworking ? network!.outputs.postgresSubnetId : ''
+    privateDnsZoneId: privateNetworking ? network!.outputs.postgresPrivateDnsZoneId : ''
+    allowedIpRanges: postgresAllowedIpRanges
+  }
+  // Referencing network's outputs makes the server wait for the whole network module, so the
+  // private DNS zone is linked to the VNet before the server is created.
+}
+
+// Secrets the template can derive. The others (JWT keys, vote-hash secret, device-id pepper, Expo
+// token) are set once by the operator and never by a template: see docs/DEPLOY.md.
+// An empty password (a redeploy without it) leaves the stored secrets untouched.
+module databaseSecrets 'modules/keyvault-secrets.bicep' = if (!empty(postgresAdminPassword)) {
+  name: 'database-secrets'
+  scope: rg
+  params: {
+    keyVaultName: keyVault.outputs.name
+    secrets: {
+      'database-connection-string': 'Host=${postgres.outputs.fqdn};Database=${databaseName};Username=${postgresAdminLogin};Password=${postgresAdminPassword};SSL Mode=Require${empty(databaseConnectionOptions) ? '' : ';${databaseConnectionOptions}'}'
+      'postgres-admin-password': postgresAdminPassword
+    }
+  }
+}
+
+module rbac 'modules/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    appPrincipalId: identity.outputs.principalId
+    deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
+  }
+}
+
+// ================================================================================================
+// APP SETTINGS — every setting the app reads in Azure, in this ONE object. Add new settings here.
+// Secrets are Key Vault references (resolved with the user-assigned identity); the secrets
+// themselves are listed in docs/DEPLOY.md. Do NOT add FUNCTIONS_WORKER_RUNTIME or
+// FUNCTIONS_EXTENSION_VERSION: Flex Consumption rejects them (the runtime is in functionAppConfig).
+// ================================================================================================
+var appSettings = {
+  // Host storage, identity-based (shared keys are disabled on the account).
+  AzureWebJobsStorage__accountName: storage.outputs.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identity.outputs.clientId
+  AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
+  AzureWebJobsStorage__queueServiceUri: storage.outputs.queueEndpoint
+  AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint
+
+  // Telemetry (the host authenticates to Application Insights with the identity).
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
+
+  // Database
+  Database__ConnectionString: keyVaultReference(keyVault.outputs.uri, 'database-connection-string')
+  Database__MigrateOnStartup: 'true'
+
+  // Auth
+  Auth__Issuer: apiBaseUrl
+  Auth__Audience: 'circly-app'
+  Auth__SigningKeyPem: keyVaultReference(keyVault.outputs.uri, 'jwt-signing-key')
+  Auth__PreviousSigningKeyPem: keyVaultReference(keyVault.outputs.uri, 'jwt-previous-signing-key')
+  Auth__DeviceIdPepper: keyVaultReference(keyVault.outputs.uri, 'device-id-pepper')
+  Auth__AccessTokenLifetime: '00:15:00'
+  Auth__RefreshTokenIdleLifetime: '30.00:00:00'
+
+  // Voting (never rotate while polls are open: docs/DEPLOY.md)
+  Voting__HashSecret: keyVaultReference(keyVault.outputs.uri, 'vote-hash-secret')
+
+  // Expo push
+  Expo__BaseUrl: 'https://exp.host'
+  Expo__AccessToken: keyVaultReference(keyVault.outputs.uri, 'expo-access-token')
+  Expo__MaxPerSecond: '600'
+
+  // Public links
+  App__PublicBaseUrl: apiBaseUrl
+  App__IosStoreUrl: iosStoreUrl
+  App__AndroidStoreUrl: androidStoreUrl
+
+  // Timer schedules (NCRONTAB with seconds)
+  CLOSE_POLLS_SCHEDULE: '0 * * * * *'
+  OUTBOX_SWEEP_SCHEDULE: '30 * * * * *'
+  PUSH_RECEIPTS_SCHEDULE: '0 */5 * * * *'
+  DEADLINE_REMINDERS_SCHEDULE: '15 * * * * *'
+  CLEANUP_SCHEDULE: '0 30 3 * * *'
+}
+// ================================================================================================
+// END APP SETTINGS
+// ================================================================================================
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  scope: rg
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    tags: tags
+    serviceName: 'api'
+    identityId: identity.outputs.id
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    runtimeName: 'dotnet-isolated'
+    runtimeVersion: '10.0'
+    maximumInstanceCount: functionMaximumInstanceCount
+    instanceMemoryMB: functionInstanceMemoryMB
+    alwaysReadyHttpInstances: functionAlwaysReadyHttpInstances
+    virtualNetworkSubnetId: privateNetworking ? network!.outputs.appSubnetId : ''
+    appSettings: appSettings
+  }
+  // The identity needs its storage and Key Vault roles before the host starts.
+  dependsOn: [
+    rbac
+  ]
+}
+
+// ------------------------------------------------------------------------------------------------
+// Outputs (azd stores them in .azure/<env>/.env)
+// ------------------------------------------------------------------------------------------------
+
+output API_BASE_URL string = apiBaseUrl
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_FUNCTION_APP_HOSTNAME string = functionApp.outputs.defaultHostName
+output AZURE_APP_SERVICE_PLAN_NAME string = functionApp.outputs.planName
+output SERVICE_API_NAME string = functionApp.outputs.name
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_POSTGRES_SERVER_NAME string = postgres.outputs.name
+output AZURE_POSTGRES_HOST string = postgres.outputs.fqdn
+output AZURE_POSTGRES_DATABASE_NAME string = postgres.outputs.databaseName
+output AZURE_POSTGRES_ADMIN_LOGIN string = postgres.outputs.administratorLogin
+output AZURE_USER_ASSIGNED_IDENTITY_NAME string = identity.outputs.name
+output AZURE_USER_ASSIGNED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output AZURE_LOG_ANALYTICS_WORKSPACE_NAME string = monitoring.outputs.logAnalyticsName
+output AZURE_APPLICATION_INSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+output AZURE_PRIVATE_NETWORKING bool = privateNetworking
+output AZURE_VNET_NAME string = privateNetworking ? network!.outputs.vnetName : ''

@@ -1,0 +1,55 @@
+// Key Vault in RBAC mode. Bicep creates the vault and, in keyvault-secrets.bicep, only the secrets
+// it can derive (the database connection string and admin password). The JWT keys, the vote-hash
+// secret, the device-id pepper and the Expo token are set once by the operator (docs/DEPLOY.md,
+// infra/hooks/postprovision.sh) and never by a template, so a redeployment cannot rotate them.
+
+@description('Name of the Key Vault (3-24 characters).')
+@minLength(3)
+@maxLength(24)
+param name string
+
+@description('Azure region.')
+param location string
+
+@description('Tags for the vault.')
+param tags object
+
+@description('Days a deleted vault or secret can be recovered (7-90).')
+@minValue(7)
+@maxValue(90)
+param softDeleteRetentionInDays int = 7
+
+@description('Purge protection: a deleted vault cannot be purged before the retention ends. Cannot be turned off again.')
+param enablePurgeProtection bool = false
+
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    tenantId: tenant().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: softDeleteRetentionInDays
+    // The property only accepts true; leave it out to keep purge protection off.
+    enablePurgeProtection: enablePurgeProtection ? true : null
+    enabledForDeployment: false
+    enabledForDiskEncryption: false
+    enabledForTemplateDeployment: false
+    // App Service resolves Key Vault references from outside any virtual network here, and Flex
+    // Consumption has no fixed outbound addresses: access is by Entra ID (RBAC) only.
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+}
+
+output id string = vault.id
+output name string = vault.name
+output uri string = vault.properties.vaultUri

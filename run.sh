@@ -57,7 +57,7 @@ scripts/wait-port.sh "$table_port" 60 Azurite
 account_key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$account_key;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1"
 export Database__ConnectionString="$database"
-export CIRCLY_LOCAL_DATA_DIR="$data_dir"
+eval "$(scripts/local-secrets.sh "$data_dir/keys")"
 
 # Every other setting comes from the local settings file, the one the Functions host reads.
 settings=Circly.Functions/local.settings.json

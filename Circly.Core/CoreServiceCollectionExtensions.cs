@@ -1,6 +1,10 @@
+using Circly.Core.Auth;
 using Circly.Core.Database;
 using Circly.Core.Health;
+using Circly.Core.Maintenance;
+using Circly.Core.RateLimiting;
 using Circly.Core.Storage;
+using Circly.Core.Users;
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +31,10 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService<StorageInitializer>();
 
         services.AddSingleton<HealthService>();
+
+        services.AddUsersModule();
+        services.AddAuthModule();
+        services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<RefreshTokenRepository>()));
         return services;
     }
 

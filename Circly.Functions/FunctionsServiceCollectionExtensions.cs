@@ -11,6 +11,7 @@ public static class FunctionsServiceCollectionExtensions
     public static IServiceCollection AddCirclyFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCirclyCore(configuration);
+        services.AddSingleton<ClientAddress>();
         services.AddSingleton<HttpApi>();
         return services;
     }

@@ -256,7 +256,6 @@ var queueNames = [
   'push-batches-poison'
 ]
 var tableNames = [
-  'ratelimits'
   'inbox'
   'pushtickets'
 ]
@@ -426,6 +425,12 @@ var appSettings = {
   Auth__DeviceIdPepper: keyVaultReference(keyVault.outputs.uri, 'device-id-pepper')
   Auth__AccessTokenLifetime: '00:15:00'
   Auth__RefreshTokenIdleLifetime: '30.00:00:00'
+
+  // Rate limits (counters are shared in PostgreSQL)
+  RateLimit__UserPerMinute: '100'
+  RateLimit__IpPerMinute: '100'
+  RateLimit__RegistrationsPerIpPerHour: '10'
+  RateLimit__TrustForwardedFor: 'true'
 
   // Voting (never rotate while polls are open: docs/DEPLOY.md)
   Voting__HashSecret: keyVaultReference(keyVault.outputs.uri, 'vote-hash-secret')

@@ -5,7 +5,7 @@ namespace Circly.Core.Errors;
 /// maps the code to a status in one table and the message and details go to the client as they are,
 /// so neither may carry anything a client must not see.
 /// </summary>
-public sealed class CirclyException(string code, string message, IReadOnlyDictionary<string, string>? details = null)
+public class CirclyException(string code, string message, IReadOnlyDictionary<string, string>? details = null)
     : Exception(message)
 {
     public string Code { get; } = code;

@@ -1,4 +1,6 @@
+using Circly.Core.Auth;
 using Circly.Core.Errors;
+using Circly.Core.RateLimiting;
 using Microsoft.Extensions.Logging;
 
 namespace Circly.Functions.Http;
@@ -7,13 +9,34 @@ namespace Circly.Functions.Http;
 /// The one place HTTP functions go through: request id, size limit, the envelope, error mapping,
 /// outage detection, conditional reads. Functions call it; it never knows about SQL or rules.
 /// </summary>
-public sealed partial class HttpApi(TimeProvider clock, ILogger<HttpApi> logger)
+public sealed partial class HttpApi(AuthService auth, RateLimiter rateLimiter, ClientAddress clientAddress, TimeProvider clock, ILogger<HttpApi> logger)
 {
+    /// <summary>
+    /// For every endpoint that needs a user: the bearer token and the account's standing are
+    /// checked (401 AUTH_*, 403 AUTH_DEVICE_BANNED), then the per-user rate limit.
+    /// </summary>
+    public Task<IResult> RunAuthenticatedAsync(HttpRequest request, Func<AuthenticatedUser, CancellationToken, Task<ApiResponse>> handle) =>
+        RunAsync(request, async cancellationToken =>
+        {
+            var user = await auth.AuthenticateAsync(BearerToken(request), cancellationToken);
+            RateLimitHeaders.Remember(request.HttpContext, await rateLimiter.HitAsync(rateLimiter.PerUser, user.UserId.ToString(), cancellationToken));
+            return await handle(user, cancellationToken);
+        });
+
+    /// <summary>For endpoints without a user (login, refresh): the per-IP rate limit, then the handler with the client's address.</summary>
+    public Task<IResult> RunAnonymousAsync(HttpRequest request, Func<string, CancellationToken, Task<ApiResponse>> handle) =>
+        RunAsync(request, async cancellationToken =>
+        {
+            var address = clientAddress.Of(request);
+            RateLimitHeaders.Remember(request.HttpContext, await rateLimiter.HitAsync(rateLimiter.PerIp, address, cancellationToken));
+            return await handle(address, cancellationToken);
+        });
+
     public async Task<IResult> RunAsync(HttpRequest request, Func<CancellationToken, Task<ApiResponse>> handle)
     {
         var context = request.HttpContext;
         var requestId = RequestId.For(context);
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId });
+        using var scope = logger.BeginScope("RequestId:{RequestId}", requestId);
         try
         {
             if (request.ContentLength > RequestBody.MaxBytes)
@@ -22,6 +45,11 @@ public sealed partial class HttpApi(TimeProvider clock, ILogger<HttpApi> logger)
             }
             var response = await handle(context.RequestAborted);
             return Success(request, requestId, response);
+        }
+        catch (RateLimitedException limited)
+        {
+            RateLimitHeaders.Remember(context, limited.Decision);
+            return Error(requestId, limited.Code, limited.Message, null, null);
         }
         catch (CirclyException failure)
         {
@@ -70,6 +98,14 @@ public sealed partial class HttpApi(TimeProvider clock, ILogger<HttpApi> logger)
 
     private EnvelopeResult Error(string requestId, string code, string message, IReadOnlyDictionary<string, string>? details, IReadOnlyDictionary<string, string>? headers) =>
         new(ErrorStatus.For(code), new Envelope(false, null, new EnvelopeError(code, message, details), Meta(requestId, null)), headers);
+
+    private static string BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7
+            ? header[7..].Trim()
+            : throw Fail.With(ErrorCodes.AuthInvalidToken, "Send the access token as 'Authorization: Bearer <token>'.");
+    }
 
     private EnvelopeMeta Meta(string requestId, Pagination? pagination) => new(requestId, clock.GetUtcNow(), pagination);
 

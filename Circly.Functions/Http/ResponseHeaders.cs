@@ -19,5 +19,6 @@ public static class ResponseHeaders
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
         headers.ContentSecurityPolicy = contentSecurityPolicy;
+        RateLimitHeaders.ApplyTo(context);
     }
 }

@@ -37,8 +37,17 @@ public sealed class CirclyStack : IAsyncLifetime
         ["Database:ConnectionString"] = database,
         ["Database:MigrateOnStartup"] = "true",
         ["AzureWebJobsStorage"] = storage,
+        ["Auth:Issuer"] = TestSecrets.Issuer,
+        ["Auth:Audience"] = TestSecrets.Audience,
+        ["Auth:SigningKeyPem"] = TestSecrets.SigningKeyPem,
+        ["Auth:DeviceIdPepper"] = TestSecrets.DeviceIdPepper,
+        ["Voting:HashSecret"] = TestSecrets.VoteHashSecret,
+        // Every test calls from 127.0.0.1: per-IP limits are lifted here and tested on their own app.
+        ["RateLimit:IpPerMinute"] = "1000000",
+        ["RateLimit:RegistrationsPerIpPerHour"] = "1000000",
         // Timers are run by the tests that need them, at the moment they need them.
         ["DevHost:RunTimers"] = "false",
+        ["CLEANUP_SCHEDULE"] = "0 30 3 * * *",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 

@@ -1,0 +1,26 @@
+using Circly.Core.RateLimiting;
+using Circly.Core.Users;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Circly.Core.Auth;
+
+public static class AuthModule
+{
+    public static IServiceCollection AddAuthModule(this IServiceCollection services)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<AccessTokens>();
+        services.AddSingleton<DeviceCredentials>();
+        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<RefreshTokenRepository>();
+        services.AddSingleton(sp => new AuthService(
+            sp.GetRequiredService<UserService>(), sp.GetRequiredService<RefreshTokenRepository>(), sp.GetRequiredService<DeviceCredentials>(),
+            sp.GetRequiredService<AccessTokens>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<IOptions<AuthOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new AccountModeration(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<RefreshTokenRepository>()));
+        return services;
+    }
+}

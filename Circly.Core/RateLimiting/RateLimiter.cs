@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Circly.Core.RateLimiting;
+
+/// <summary>
+/// Fixed-window counters in PostgreSQL, shared by all instances: one atomic upsert per request.
+/// (Measured against Table Storage, which needs an ETag read-modify-write loop: see docs/ARCHITECTURE.md.)
+/// </summary>
+public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<RateLimitOptions> options, TimeProvider clock)
+{
+    public RateLimitPolicy PerUser { get; } = new("user", options.Value.UserPerMinute, TimeSpan.FromMinutes(1));
+
+    public RateLimitPolicy PerIp { get; } = new("ip", options.Value.IpPerMinute, TimeSpan.FromMinutes(1));
+
+    public RateLimitPolicy RegistrationsPerIp { get; } = new("registration", options.Value.RegistrationsPerIpPerHour, TimeSpan.FromHours(1));
+
+    /// <summary>Counts a hit; throws RATE_LIMIT_EXCEEDED once the key is over the limit for this window.</summary>
+    public async Task<RateLimitDecision> HitAsync(RateLimitPolicy policy, string key, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO rate_limit_counters (bucket, window_start, hits) VALUES (@bucket, @windowStart, 1)
+            ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
+            RETURNING hits
+            """;
+        var now = clock.GetUtcNow();
+        var windowTicks = policy.Window.Ticks;
+        var windowStart = new DateTimeOffset(now.UtcTicks - now.UtcTicks % windowTicks, TimeSpan.Zero);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var hits = await connection.ExecuteScalarAsync<int>(new CommandDefinition(sql, new { bucket = Bucket(policy, key), windowStart }, cancellationToken: cancellationToken));
+        var decision = new RateLimitDecision(policy, hits, windowStart + policy.Window - now);
+        return decision.Allowed ? decision : throw new RateLimitedException(decision);
+    }
+
+    /// <summary>Housekeeping: windows that ended are no longer consulted.</summary>
+    public async Task<int> DeleteEndedWindowsAsync(CancellationToken cancellationToken)
+    {
+        const string sql = "DELETE FROM rate_limit_counters WHERE window_start < @cutoff";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, new { cutoff = clock.GetUtcNow() - TimeSpan.FromHours(2) }, cancellationToken: cancellationToken));
+    }
+
+    // Keys are user ids and IP addresses: only a hash of them is stored.
+    private static string Bucket(RateLimitPolicy policy, string key) =>
+        policy.Name + ":" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 16));
+}

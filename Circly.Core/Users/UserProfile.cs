@@ -1,0 +1,23 @@
+namespace Circly.Core.Users;
+
+/// <summary>What a user sees about themselves. No device data, no hashes.</summary>
+public sealed record UserProfile(
+    Guid Id,
+    string Platform,
+    string? AppVersion,
+    string? Locale,
+    string TimeZone,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastActiveAt);
+
+/// <summary>The fields a user may change about themselves; anything else in the body is ignored.</summary>
+public sealed record UpdateProfileRequest(string? AppVersion, string? Platform, string? Locale, string? TimeZone);
+
+public sealed record PushTokenRequest(string? Token, string? Platform);
+
+public sealed record PushTokenRegistration(string Token, string Platform, bool IsActive);
+
+/// <summary>What Auth needs to check a login; internal to Users and Auth.</summary>
+public sealed record DeviceAccount(Guid Id, byte[] DeviceSecretHash, bool IsBanned);
+
+public sealed record AccountStanding(bool Exists, bool IsBanned);

@@ -1,0 +1,121 @@
+using Dapper;
+using Npgsql;
+
+namespace Circly.Core.Users;
+
+/// <summary>All SQL on the users and push_tokens tables.</summary>
+internal sealed class UserRepository(NpgsqlDataSource dataSource)
+{
+    private const string ProfileColumns = "id, platform, app_version, locale, time_zone, created_at, last_active_at";
+
+    public async Task<DeviceAccount?> FindByDeviceAsync(byte[] deviceIdHash, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT id, device_secret_hash, is_banned FROM users WHERE device_id_hash = @deviceIdHash AND is_active";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<DeviceAccount>(new CommandDefinition(sql, new { deviceIdHash }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<bool> IsDeviceBannedAsync(byte[] deviceIdHash, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT EXISTS (SELECT 1 FROM banned_devices WHERE device_id_hash = @deviceIdHash)";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { deviceIdHash }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Null when another request registered the same device first (unique index).</summary>
+    public async Task<Guid?> RegisterAsync(byte[] deviceIdHash, byte[] deviceSecretHash, string platform, string? appVersion, string? locale, string? timeZone, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO users (device_id_hash, device_secret_hash, platform, app_version, locale, time_zone)
+            VALUES (@deviceIdHash, @deviceSecretHash, @platform, @appVersion, @locale, coalesce(@timeZone, 'UTC'))
+            ON CONFLICT (device_id_hash) WHERE is_active DO NOTHING
+            RETURNING id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(sql, new { deviceIdHash, deviceSecretHash, platform, appVersion, locale, timeZone }, cancellationToken: cancellationToken));
+    }
+
+    public async Task RecordLoginAsync(Guid userId, string platform, string? appVersion, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            UPDATE users SET platform = @platform, app_version = coalesce(@appVersion, app_version), last_active_at = now(), updated_at = now()
+            WHERE id = @userId
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { userId, platform, appVersion }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<AccountStanding> GetStandingAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT true AS exists, is_banned FROM users WHERE id = @userId AND is_active";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<AccountStanding>(new CommandDefinition(sql, new { userId }, cancellationToken: cancellationToken))
+            ?? new AccountStanding(false, false);
+    }
+
+    public async Task<UserProfile?> GetProfileAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        const string sql = $"SELECT {ProfileColumns} FROM users WHERE id = @userId AND is_active";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<UserProfile>(new CommandDefinition(sql, new { userId }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<UserProfile?> UpdateProfileAsync(Guid userId, string? appVersion, string? platform, string? locale, string? timeZone, CancellationToken cancellationToken)
+    {
+        const string sql = $"""
+            UPDATE users SET
+                app_version = coalesce(@appVersion, app_version),
+                platform = coalesce(@platform, platform),
+                locale = coalesce(@locale, locale),
+                time_zone = coalesce(@timeZone, time_zone),
+                updated_at = now()
+            WHERE id = @userId AND is_active
+            RETURNING {ProfileColumns}
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<UserProfile>(new CommandDefinition(sql, new { userId, appVersion, platform, locale, timeZone }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// A token belongs to one user: registering it again moves it here. A user has one active
+    /// token (one device per account), so their older tokens stop receiving pushes.
+    /// </summary>
+    public async Task SetPushTokenAsync(Guid userId, string token, string platform, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            UPDATE push_tokens SET is_active = false, deactivated_at = now(), updated_at = now()
+            WHERE user_id = @userId AND token <> @token AND is_active;
+
+            INSERT INTO push_tokens (user_id, token, platform) VALUES (@userId, @token, @platform)
+            ON CONFLICT (token) DO UPDATE SET
+                user_id = excluded.user_id, platform = excluded.platform,
+                is_active = true, deactivated_at = NULL, updated_at = now();
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { userId, token, platform }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<bool> DeleteAsync(Guid userId, IEnumerable<IAccountDataCleaner> cleaners, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Lock the row first so concurrent requests of this user wait for the deletion.
+        var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE id = @userId FOR UPDATE)", new { userId }, transaction, cancellationToken: cancellationToken));
+        if (!exists)
+        {
+            return false;
+        }
+        foreach (var cleaner in cleaners)
+        {
+            await cleaner.RemoveUserAsync(userId, connection, transaction, cancellationToken);
+        }
+        // push_tokens, refresh_tokens and notification_settings go with the row (ON DELETE CASCADE);
+        // polls, reports and analytics keep their rows with the user reference set to NULL.
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM users WHERE id = @userId", new { userId }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+}

@@ -1,0 +1,60 @@
+using Circly.Core.Errors;
+
+namespace Circly.Core.Users;
+
+/// <summary>The Users module: profiles, push tokens, account deletion, and the account lookups Auth needs.</summary>
+public sealed class UserService
+{
+    private readonly UserRepository _repository;
+    private readonly IEnumerable<IAccountDataCleaner> _cleaners;
+
+    internal UserService(UserRepository repository, IEnumerable<IAccountDataCleaner> cleaners)
+    {
+        _repository = repository;
+        _cleaners = cleaners;
+    }
+
+    public Task<DeviceAccount?> FindByDeviceAsync(byte[] deviceIdHash, CancellationToken cancellationToken) =>
+        _repository.FindByDeviceAsync(deviceIdHash, cancellationToken);
+
+    public Task<bool> IsDeviceBannedAsync(byte[] deviceIdHash, CancellationToken cancellationToken) =>
+        _repository.IsDeviceBannedAsync(deviceIdHash, cancellationToken);
+
+    public Task<Guid?> RegisterAsync(byte[] deviceIdHash, byte[] deviceSecretHash, string platform, string? appVersion, string? locale, string? timeZone, CancellationToken cancellationToken) =>
+        _repository.RegisterAsync(deviceIdHash, deviceSecretHash, platform, appVersion, locale, timeZone, cancellationToken);
+
+    public Task RecordLoginAsync(Guid userId, string platform, string? appVersion, CancellationToken cancellationToken) =>
+        _repository.RecordLoginAsync(userId, platform, appVersion, cancellationToken);
+
+    public Task<AccountStanding> GetStandingAsync(Guid userId, CancellationToken cancellationToken) =>
+        _repository.GetStandingAsync(userId, cancellationToken);
+
+    public async Task<UserProfile> GetProfileAsync(Guid userId, CancellationToken cancellationToken) =>
+        await _repository.GetProfileAsync(userId, cancellationToken) ?? throw AccountGone();
+
+    public async Task<UserProfile> UpdateProfileAsync(Guid userId, UpdateProfileRequest request, CancellationToken cancellationToken)
+    {
+        var platform = request.Platform is null ? null : ProfileRules.Platform(request.Platform);
+        return await _repository.UpdateProfileAsync(userId, ProfileRules.AppVersion(request.AppVersion), platform,
+                   ProfileRules.Locale(request.Locale), ProfileRules.TimeZone(request.TimeZone), cancellationToken)
+               ?? throw AccountGone();
+    }
+
+    public async Task<PushTokenRegistration> SetPushTokenAsync(Guid userId, PushTokenRequest request, CancellationToken cancellationToken)
+    {
+        var token = PushTokenRules.Validate(request.Token);
+        var platform = request.Platform is null ? (await GetProfileAsync(userId, cancellationToken)).Platform : ProfileRules.Platform(request.Platform);
+        await _repository.SetPushTokenAsync(userId, token, platform, cancellationToken);
+        return new PushTokenRegistration(token, platform, true);
+    }
+
+    public async Task DeleteAccountAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        if (!await _repository.DeleteAsync(userId, _cleaners, cancellationToken))
+        {
+            throw AccountGone();
+        }
+    }
+
+    private static CirclyException AccountGone() => Fail.With(ErrorCodes.AuthInvalidToken, "This account no longer exists.");
+}

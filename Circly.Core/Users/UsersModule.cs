@@ -1,0 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Circly.Core.Users;
+
+public static class UsersModule
+{
+    public static IServiceCollection AddUsersModule(this IServiceCollection services)
+    {
+        services.AddSingleton<UserRepository>();
+        services.AddSingleton(sp => new UserService(sp.GetRequiredService<UserRepository>(), sp.GetServices<IAccountDataCleaner>()));
+        return services;
+    }
+}

@@ -1,0 +1,18 @@
+using Circly.Core.Maintenance;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace Circly.Functions.Maintenance;
+
+public sealed partial class CleanupFunction(CleanupService cleanup, ILogger<CleanupFunction> logger)
+{
+    [Function(nameof(Cleanup))]
+    public async Task Cleanup([TimerTrigger("%CLEANUP_SCHEDULE%")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var report = await cleanup.RunAsync(cancellationToken);
+        LogCleaned(logger, report.RateLimitWindows, report.RefreshTokens);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cleanup removed {RateLimitWindows} rate-limit windows and {RefreshTokens} refresh tokens")]
+    private static partial void LogCleaned(ILogger logger, int rateLimitWindows, int refreshTokens);
+}

@@ -1,0 +1,43 @@
+using Circly.Core.Users;
+using Circly.Functions.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Circly.Functions.Users;
+
+public sealed class UserFunctions(HttpApi api, UserService users)
+{
+    [Function(nameof(GetMe))]
+    public Task<IResult> GetMe(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/users/me")] HttpRequest request) =>
+        api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
+            ApiResponse.Ok(await users.GetProfileAsync(user.UserId, cancellationToken)));
+
+    /// <summary>App version, platform, locale and time zone; ids, roles and ban state are not the user's to change.</summary>
+    [Function(nameof(UpdateMe))]
+    public Task<IResult> UpdateMe(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/users/me")] HttpRequest request) =>
+        api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
+        {
+            var body = await RequestBody.ReadAsync<UpdateProfileRequest>(request, cancellationToken);
+            return ApiResponse.Ok(await users.UpdateProfileAsync(user.UserId, body, cancellationToken));
+        });
+
+    [Function(nameof(SetPushToken))]
+    public Task<IResult> SetPushToken(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/users/me/push-token")] HttpRequest request) =>
+        api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
+        {
+            var body = await RequestBody.ReadAsync<PushTokenRequest>(request, cancellationToken);
+            return ApiResponse.Ok(await users.SetPushTokenAsync(user.UserId, body, cancellationToken));
+        });
+
+    /// <summary>Deletes the account and the data about it; votes already counted stay counted, untraceable.</summary>
+    [Function(nameof(DeleteMe))]
+    public Task<IResult> DeleteMe(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/users/me")] HttpRequest request) =>
+        api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
+        {
+            await users.DeleteAccountAsync(user.UserId, cancellationToken);
+            return ApiResponse.Ok(new { deleted = true });
+        });
+}

@@ -1,0 +1,40 @@
+using System.Net;
+using Circly.Core.Auth;
+using Circly.Core.Errors;
+using Circly.Tests.Infrastructure;
+
+namespace Circly.Tests.Identity;
+
+public sealed class BanTests(CirclyStack stack)
+{
+    [Fact]
+    public async Task ABannedDeviceIsRefusedOnLoginRefreshAndEveryAuthenticatedCall()
+    {
+        var session = await stack.Client.NewUserAsync();
+
+        await stack.Api.Get<AccountModeration>().BanAsync(session.UserId, "bullying", "moderator@circly.test", TestContext.Current.CancellationToken);
+
+        var me = await stack.Client.GetAsync("/v1/users/me", session.AccessToken);
+        var refresh = await stack.Client.PostAsync("/v1/auth/refresh", new { refreshToken = session.RefreshToken });
+        var login = await stack.Client.PostAsync("/v1/auth/device-login", session.Device.LoginBody());
+        Assert.All([me, refresh, login], call =>
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, call.Status);
+            Assert.Equal(ErrorCodes.AuthDeviceBanned, call.ErrorCode);
+        });
+    }
+
+    [Fact]
+    public async Task ABanOutlivesDeletingTheAccount()
+    {
+        var session = await stack.Client.NewUserAsync();
+        Assert.True((await stack.Client.DeleteAsync("/v1/users/me", session.AccessToken)).Success);
+
+        var fresh = await stack.Client.NewUserAsync(session.Device);
+        await stack.Api.Get<AccountModeration>().BanAsync(fresh.UserId, "spam", "moderator@circly.test", TestContext.Current.CancellationToken);
+        await stack.Client.DeleteAsync("/v1/users/me", fresh.AccessToken);
+
+        var again = await stack.Client.PostAsync("/v1/auth/device-login", session.Device.LoginBody());
+        Assert.Equal(ErrorCodes.AuthDeviceBanned, again.ErrorCode);
+    }
+}

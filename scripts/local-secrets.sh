@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Creates the local development secrets once, in a git-ignored folder, and prints `export`
+# lines for them. The app itself never generates keys: in Azure they come from Key Vault.
+#   eval "$(scripts/local-secrets.sh .data/keys)"
+set -euo pipefail
+dir=${1:?key dir}
+mkdir -p "$dir"
+chmod 700 "$dir"
+umask 077
+[ -f "$dir/jwt-signing-key.pem" ] || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/jwt-signing-key.pem" 2>/dev/null
+# The vote-hash secret must never change while polls are open: created once, kept.
+[ -f "$dir/vote-hash-secret" ] || openssl rand -base64 48 | tr -d '\n' >"$dir/vote-hash-secret"
+[ -f "$dir/device-id-pepper" ] || openssl rand -base64 48 | tr -d '\n' >"$dir/device-id-pepper"
+printf "export Auth__SigningKeyPem='%s'\n" "$(cat "$dir/jwt-signing-key.pem")"
+printf "export Voting__HashSecret='%s'\n" "$(cat "$dir/vote-hash-secret")"
+printf "export Auth__DeviceIdPepper='%s'\n" "$(cat "$dir/device-id-pepper")"

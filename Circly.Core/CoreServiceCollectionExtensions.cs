@@ -2,6 +2,7 @@ using Circly.Core.Auth;
 using Circly.Core.Database;
 using Circly.Core.Health;
 using Circly.Core.Maintenance;
+using Circly.Core.Outbox;
 using Circly.Core.RateLimiting;
 using Circly.Core.Storage;
 using Circly.Core.Users;
@@ -31,6 +32,7 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService<StorageInitializer>();
 
         services.AddSingleton<HealthService>();
+        services.AddSingleton<OutboxDispatcher>();
 
         services.AddUsersModule();
         services.AddAuthModule();

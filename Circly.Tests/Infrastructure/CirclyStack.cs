@@ -48,6 +48,7 @@ public sealed class CirclyStack : IAsyncLifetime
         // Timers are run by the tests that need them, at the moment they need them.
         ["DevHost:RunTimers"] = "false",
         ["CLEANUP_SCHEDULE"] = "0 30 3 * * *",
+        ["OUTBOX_SWEEP_SCHEDULE"] = "30 * * * * *",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Circly.Core.Storage;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Circly.Core.Outbox;
+
+/// <summary>
+/// Moves committed outbox events onto the outbox-events queue: right after the commit that
+/// wrote them, and again from the sweep timer for any left behind (a crash, storage down).
+/// Delivery is at least once; consumers deduplicate by event id.
+/// </summary>
+public sealed partial class OutboxDispatcher(NpgsqlDataSource dataSource, StorageClients storage, ILogger<OutboxDispatcher> logger)
+{
+    /// <summary>Events younger than this are left to the request that wrote them.</summary>
+    public static readonly TimeSpan SweepGrace = TimeSpan.FromSeconds(10);
+
+    private sealed record PendingEvent(Guid Id, string EventType, string Payload, DateTimeOffset CreatedAt);
+
+    /// <summary>After a commit: never throws, since the change is already made; the sweep retries.</summary>
+    public async Task TryDispatchAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
+    {
+        if (eventIds.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await DispatchAsync("SELECT id, event_type, payload::text AS payload, created_at FROM outbox_events WHERE id = ANY(@eventIds) AND dispatched_at IS NULL FOR UPDATE SKIP LOCKED",
+                new { eventIds = eventIds.ToArray() }, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogDeferred(logger, eventIds.Count, exception.GetType().Name);
+        }
+    }
+
+    /// <summary>The timer's pass: every event past the grace period that is still undelivered.</summary>
+    public async Task<int> SweepAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        int sent;
+        do
+        {
+            sent = await DispatchAsync("""
+                SELECT id, event_type, payload::text AS payload, created_at FROM outbox_events
+                WHERE dispatched_at IS NULL AND created_at < now() - @grace
+                ORDER BY created_at LIMIT @batchSize FOR UPDATE SKIP LOCKED
+                """, new { grace = SweepGrace, batchSize }, cancellationToken);
+            total += sent;
+        }
+        while (sent == batchSize && !cancellationToken.IsCancellationRequested);
+        return total;
+    }
+
+    private async Task<int> DispatchAsync(string select, object parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var pending = (await connection.QueryAsync<PendingEvent>(new CommandDefinition(select, parameters, transaction, cancellationToken: cancellationToken))).ToList();
+        if (pending.Count == 0)
+        {
+            return 0;
+        }
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE outbox_events SET attempts = attempts + 1 WHERE id = ANY(@ids)",
+            new { ids = pending.Select(e => e.Id).ToArray() }, transaction, cancellationToken: cancellationToken));
+
+        var queue = storage.Queue(StorageNames.OutboxEventsQueue);
+        var delivered = new List<Guid>();
+        try
+        {
+            await Task.WhenAll(pending.Select(async e =>
+            {
+                using var payload = JsonDocument.Parse(e.Payload);
+                await queue.SendMessageAsync(OutboxWriter.Serialize(new OutboxMessage(e.Id, e.EventType, payload.RootElement, e.CreatedAt)), cancellationToken);
+                lock (delivered)
+                {
+                    delivered.Add(e.Id);
+                }
+            }));
+        }
+        finally
+        {
+            // Whatever reached the queue is marked, even when some sends failed.
+            await connection.ExecuteAsync(new CommandDefinition("UPDATE outbox_events SET dispatched_at = now() WHERE id = ANY(@ids)",
+                new { ids = delivered.ToArray() }, transaction, cancellationToken: CancellationToken.None));
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        return delivered.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatch of {Count} outbox events deferred to the sweep: {Reason}")]
+    private static partial void LogDeferred(ILogger logger, int count, string reason);
+}

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-scripts/system-deps.sh postgres
+scripts/system-deps.sh postgres chromium
 scripts/dev-tools.sh
 
 echo "Building..." >&2

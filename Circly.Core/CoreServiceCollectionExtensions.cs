@@ -1,4 +1,5 @@
 using Circly.Core.Auth;
+using Circly.Core.Circles;
 using Circly.Core.Database;
 using Circly.Core.Health;
 using Circly.Core.Maintenance;
@@ -24,6 +25,7 @@ public static class CoreServiceCollectionExtensions
 
         services.TryAddSingletonTimeProvider();
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AppOptions>().BindConfiguration(AppOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
         services.AddSingleton<SchemaMigrator>();
         services.AddHostedService<MigrateOnStartup>();
@@ -36,6 +38,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddUsersModule();
         services.AddAuthModule();
+        services.AddCirclesModule();
         services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<RefreshTokenRepository>()));
         return services;
     }

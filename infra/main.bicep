@@ -430,6 +430,8 @@ var appSettings = {
   RateLimit__UserPerMinute: '100'
   RateLimit__IpPerMinute: '100'
   RateLimit__RegistrationsPerIpPerHour: '10'
+  RateLimit__JoinAttemptsPerUserPerHour: '20'
+  RateLimit__JoinAttemptsPerIpPerHour: '60'
   RateLimit__TrustForwardedFor: 'true'
 
   // Voting (never rotate while polls are open: docs/DEPLOY.md)

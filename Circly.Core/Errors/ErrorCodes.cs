@@ -16,6 +16,8 @@ public static class ErrorCodes
     public const string CircleNotMember = "CIRCLE_NOT_MEMBER";
     public const string CircleNotCreator = "CIRCLE_NOT_CREATOR";
     public const string CircleInvalidCode = "CIRCLE_INVALID_CODE";
+    // not in the seed: another active member of the circle already uses this nickname (any case)
+    public const string CircleNicknameTaken = "CIRCLE_NICKNAME_TAKEN";
 
     public const string PollNotFound = "POLL_NOT_FOUND";
     public const string PollAlreadyVoted = "POLL_ALREADY_VOTED";

@@ -14,6 +14,18 @@ public sealed class RateLimitOptions
     public int RegistrationsPerIpPerHour { get; set; } = 10;
 
     /// <summary>
+    /// Attempts to join a circle per user per hour, successful or not. Invite codes are short
+    /// enough to read aloud, so guessing them must stay hopeless: see docs/API.md.
+    /// </summary>
+    public int JoinAttemptsPerUserPerHour { get; set; } = 20;
+
+    /// <summary>
+    /// Attempts to join a circle (and views of the invite page, which also tell whether a code
+    /// exists) per client IP per hour; higher than per user because a school shares one address.
+    /// </summary>
+    public int JoinAttemptsPerIpPerHour { get; set; } = 60;
+
+    /// <summary>
     /// Take the client address from X-Forwarded-For (its last entry, added by Azure's front end).
     /// Only behind a proxy that sets it; otherwise clients could pick their own address.
     /// </summary>

@@ -18,6 +18,12 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<RateLimitO
 
     public RateLimitPolicy RegistrationsPerIp { get; } = new("registration", options.Value.RegistrationsPerIpPerHour, TimeSpan.FromHours(1));
 
+    /// <summary>Every attempt to join a circle, per user: what makes invite codes impossible to enumerate.</summary>
+    public RateLimitPolicy JoinAttemptsPerUser { get; } = new("joinUser", options.Value.JoinAttemptsPerUserPerHour, TimeSpan.FromHours(1));
+
+    /// <summary>Join attempts and invite page views per client IP, for many accounts behind one address.</summary>
+    public RateLimitPolicy JoinAttemptsPerIp { get; } = new("joinIp", options.Value.JoinAttemptsPerIpPerHour, TimeSpan.FromHours(1));
+
     /// <summary>Counts a hit; throws RATE_LIMIT_EXCEEDED once the key is over the limit for this window.</summary>
     public async Task<RateLimitDecision> HitAsync(RateLimitPolicy policy, string key, CancellationToken cancellationToken)
     {

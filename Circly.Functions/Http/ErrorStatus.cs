@@ -19,6 +19,7 @@ public static class ErrorStatus
         [ErrorCodes.CircleNotMember] = StatusCodes.Status403Forbidden,
         [ErrorCodes.CircleNotCreator] = StatusCodes.Status403Forbidden,
         [ErrorCodes.CircleInvalidCode] = StatusCodes.Status404NotFound,
+        [ErrorCodes.CircleNicknameTaken] = StatusCodes.Status409Conflict,
 
         [ErrorCodes.PollNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.PollAlreadyVoted] = StatusCodes.Status409Conflict,

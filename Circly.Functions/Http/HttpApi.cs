@@ -73,6 +73,45 @@ public sealed partial class HttpApi(AuthService auth, RateLimiter rateLimiter, C
         }
     }
 
+    /// <summary>
+    /// For HTML pages people open in a browser (the invite page): the same request id, error
+    /// mapping, outage detection and logging as the API, with errors answered by errorPage(status,
+    /// extra headers) instead of the envelope. The handler gets the client's address.
+    /// </summary>
+    public async Task<IResult> RunPageAsync(HttpRequest request, Func<string, CancellationToken, Task<IResult>> render,
+        Func<int, IReadOnlyDictionary<string, string>?, IResult> errorPage)
+    {
+        var context = request.HttpContext;
+        using var scope = logger.BeginScope("RequestId:{RequestId}", RequestId.For(context));
+        try
+        {
+            return await render(clientAddress.Of(request), context.RequestAborted);
+        }
+        catch (RateLimitedException limited)
+        {
+            RateLimitHeaders.Remember(context, limited.Decision);
+            return errorPage(ErrorStatus.For(limited.Code), null);
+        }
+        catch (CirclyException failure)
+        {
+            return errorPage(ErrorStatus.For(failure.Code), null);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return new EnvelopeResult(499, null);
+        }
+        catch (Exception exception) when (Outage.IsOutage(exception))
+        {
+            LogOutage(logger, exception.GetType().Name, exception.Message);
+            return errorPage(StatusCodes.Status503ServiceUnavailable, new Dictionary<string, string> { ["Retry-After"] = "5" });
+        }
+        catch (Exception exception)
+        {
+            LogFailure(logger, exception);
+            return errorPage(StatusCodes.Status500InternalServerError, null);
+        }
+    }
+
     /// <summary>An error envelope outside of a function call (e.g. the unknown-route function).</summary>
     public IResult Error(HttpRequest request, string code, string message) =>
         Error(RequestId.For(request.HttpContext), code, message, null, null);

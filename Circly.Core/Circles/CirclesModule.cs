@@ -1,0 +1,18 @@
+using Circly.Core.RateLimiting;
+using Circly.Core.Users;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Circly.Core.Circles;
+
+public static class CirclesModule
+{
+    public static IServiceCollection AddCirclesModule(this IServiceCollection services)
+    {
+        services.AddSingleton<CircleRepository>();
+        services.AddSingleton<InviteLinks>();
+        services.AddSingleton(sp => new CircleService(
+            sp.GetRequiredService<CircleRepository>(), sp.GetRequiredService<InviteLinks>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAccountDataCleaner>(sp => new CircleAccountCleaner(sp.GetRequiredService<CircleRepository>()));
+        return services;
+    }
+}

@@ -1,0 +1,30 @@
+using System.Globalization;
+using Circly.Core.Errors;
+
+namespace Circly.Functions.Http;
+
+/// <summary>?limit=&amp;offset= on list endpoints, and the envelope's pagination for a page of them.</summary>
+public sealed record Paging(int Limit, int Offset)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 100;
+
+    public static Paging From(HttpRequest request) =>
+        new(Read(request, "limit", DefaultLimit, 1, MaxLimit), Read(request, "offset", 0, 0, int.MaxValue));
+
+    public Pagination For(int total) => new(total, Limit, Offset, Offset + Limit < total);
+
+    private static int Read(HttpRequest request, string name, int fallback, int min, int max)
+    {
+        var values = request.Query[name];
+        if (values.Count == 0)
+        {
+            return fallback;
+        }
+        if (values.Count > 1 || !int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        {
+            throw Fail.InvalidFormat(name, "must be a whole number.");
+        }
+        return value >= min && value <= max ? value : throw Fail.OutOfRange(name, $"must be between {min} and {max}.");
+    }
+}

@@ -4,8 +4,10 @@ using Circly.Core.Database;
 using Circly.Core.Health;
 using Circly.Core.Maintenance;
 using Circly.Core.Outbox;
+using Circly.Core.Polls;
 using Circly.Core.RateLimiting;
 using Circly.Core.Storage;
+using Circly.Core.Templates;
 using Circly.Core.Users;
 using Dapper;
 using Microsoft.Extensions.Configuration;
@@ -39,6 +41,8 @@ public static class CoreServiceCollectionExtensions
         services.AddUsersModule();
         services.AddAuthModule();
         services.AddCirclesModule();
+        services.AddTemplatesModule();
+        services.AddPollsModule();
         services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<RefreshTokenRepository>()));
         return services;
     }

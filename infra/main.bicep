@@ -425,6 +425,7 @@ var appSettings = {
   Auth__DeviceIdPepper: keyVaultReference(keyVault.outputs.uri, 'device-id-pepper')
   Auth__AccessTokenLifetime: '00:15:00'
   Auth__RefreshTokenIdleLifetime: '30.00:00:00'
+  Auth__ClockSkew: '00:00:30'
 
   // Rate limits (counters are shared in PostgreSQL)
   RateLimit__UserPerMinute: '100'
@@ -433,6 +434,11 @@ var appSettings = {
   RateLimit__JoinAttemptsPerUserPerHour: '20'
   RateLimit__JoinAttemptsPerIpPerHour: '60'
   RateLimit__TrustForwardedFor: 'true'
+
+  // Polls
+  Polls__MinDuration: '00:05:00'
+  Polls__MaxDuration: '7.00:00:00'
+  Polls__DeadlineReminderLead: '01:00:00'
 
   // Voting (never rotate while polls are open: docs/DEPLOY.md)
   Voting__HashSecret: keyVaultReference(keyVault.outputs.uri, 'vote-hash-secret')

@@ -363,10 +363,6 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
         connection.ExecuteAsync(new CommandDefinition("UPDATE circle_members SET polls_created = polls_created + 1 WHERE id = @memberId",
             new { memberId }, transaction, cancellationToken: cancellationToken));
 
-    public Task RecordVoteCastAsync(Guid circleId, Guid userId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("UPDATE circle_members SET votes_cast = votes_cast + 1 WHERE circle_id = @circleId AND user_id = @userId AND is_active",
-            new { circleId, userId }, transaction, cancellationToken: cancellationToken));
-
     /// <summary>Runs work in one transaction on one connection and commits; anything thrown rolls it back.</summary>
     public async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
     {

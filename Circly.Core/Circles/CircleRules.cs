@@ -12,10 +12,10 @@ public static class CircleRules
     public const int SmallestMaxMembers = 2;
 
     /// <summary>
-    /// A poll lists every other member as an option: 49 options is about what a phone screen and
-    /// a fair vote can handle. The schema's CHECK says the same.
+    /// Room for a whole grade's club or team (a school year group is rarely above 200); polls in
+    /// large circles list their options in a searchable list. The schema's CHECK says the same.
     /// </summary>
-    public const int LargestMaxMembers = 50;
+    public const int LargestMaxMembers = 200;
 
     private const string KindRefusal = "isn't allowed in Circly. Please choose something friendly.";
 

@@ -201,9 +201,6 @@ public sealed class CircleService
     public Task RecordPollCreatedAsync(Guid memberId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         _repository.RecordPollCreatedAsync(memberId, connection, transaction, cancellationToken);
 
-    /// <summary>votes_cast + 1 on the user's active membership of the circle, in the caller's transaction.</summary>
-    public Task RecordVoteCastAsync(Guid circleId, Guid userId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        _repository.RecordVoteCastAsync(circleId, userId, connection, transaction, cancellationToken);
 
     private CircleDetails Details(CircleRow row) => new(
         row.Id, row.Name, row.MemberCount, row.MaxMembers, row.ExpiresAt, row.CreatedAt,

@@ -25,6 +25,11 @@ public static class ErrorCodes
     public const string PollExpired = "POLL_EXPIRED";
     public const string PollNotCreator = "POLL_NOT_CREATOR";
     public const string PollInvalidOption = "POLL_INVALID_OPTION";
+    // not in the seed: a poll needs at least two people to choose from
+    public const string PollTooFewMembers = "POLL_TOO_FEW_MEMBERS";
+
+    // not in the seed
+    public const string TemplateNotFound = "TEMPLATE_NOT_FOUND";
 
     public const string ValidationRequired = "VALIDATION_REQUIRED";
     public const string ValidationInvalidFormat = "VALIDATION_INVALID_FORMAT";

@@ -27,6 +27,8 @@ public static class ErrorStatus
         [ErrorCodes.PollExpired] = StatusCodes.Status409Conflict,
         [ErrorCodes.PollNotCreator] = StatusCodes.Status403Forbidden,
         [ErrorCodes.PollInvalidOption] = StatusCodes.Status400BadRequest,
+        [ErrorCodes.PollTooFewMembers] = StatusCodes.Status409Conflict,
+        [ErrorCodes.TemplateNotFound] = StatusCodes.Status404NotFound,
 
         [ErrorCodes.ValidationRequired] = StatusCodes.Status400BadRequest,
         [ErrorCodes.ValidationInvalidFormat] = StatusCodes.Status400BadRequest,

@@ -46,7 +46,7 @@ public sealed class CircleLifecycleTests(CirclyStack stack)
     }
 
     [Theory]
-    [InlineData("{\"name\": \"Club\", \"nickname\": \"Ana\", \"maxMembers\": 51}", "maxMembers", ErrorCodes.ValidationOutOfRange)]
+    [InlineData("{\"name\": \"Club\", \"nickname\": \"Ana\", \"maxMembers\": 201}", "maxMembers", ErrorCodes.ValidationOutOfRange)]
     [InlineData("{\"name\": \"Club\", \"nickname\": \"Ana\", \"maxMembers\": 1}", "maxMembers", ErrorCodes.ValidationOutOfRange)]
     [InlineData("{\"name\": \"Club\", \"nickname\": \"Ana\", \"expiresAt\": \"2020-01-01T00:00:00Z\"}", "expiresAt", ErrorCodes.ValidationOutOfRange)]
     [InlineData("{\"nickname\": \"Ana\"}", "name", ErrorCodes.ValidationRequired)]
@@ -171,7 +171,7 @@ public sealed class CircleLifecycleTests(CirclyStack stack)
 
         var below = await stack.Client.PutAsync($"/v1/circles/{circle.Id}", new { maxMembers = 3 }, circle.Owner.AccessToken);
         var exactly = await stack.Client.PutAsync($"/v1/circles/{circle.Id}", new { maxMembers = 4 }, circle.Owner.AccessToken);
-        var tooLarge = await stack.Client.PutAsync($"/v1/circles/{circle.Id}", new { maxMembers = 51 }, circle.Owner.AccessToken);
+        var tooLarge = await stack.Client.PutAsync($"/v1/circles/{circle.Id}", new { maxMembers = 201 }, circle.Owner.AccessToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, below.Status);
         Assert.Equal(ErrorCodes.ValidationOutOfRange, below.ErrorCode);

@@ -54,6 +54,8 @@ public sealed class CirclyStack : IAsyncLifetime
         ["DevHost:RunTimers"] = "false",
         ["CLEANUP_SCHEDULE"] = "0 30 3 * * *",
         ["OUTBOX_SWEEP_SCHEDULE"] = "30 * * * * *",
+        ["CLOSE_POLLS_SCHEDULE"] = "0 * * * * *",
+        ["DEADLINE_REMINDERS_SCHEDULE"] = "15 * * * * *",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 

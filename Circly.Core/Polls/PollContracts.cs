@@ -1,0 +1,77 @@
+namespace Circly.Core.Polls;
+
+public sealed record CreatePollRequest(Guid? TemplateId, Guid? CircleId, DateTimeOffset? Deadline);
+
+public sealed record UpdatePollRequest(DateTimeOffset? Deadline);
+
+public sealed record VoteRequest(Guid? OptionId);
+
+public enum PollStatusFilter
+{
+    All,
+    Active,
+    Closed,
+}
+
+/// <summary>An option: a member's nickname as it was when the poll opened. VoteCount only when results are visible.</summary>
+public sealed record PollOptionView(Guid Id, string MemberNickname, int DisplayOrder, int? VoteCount);
+
+/// <summary>
+/// The seed's Poll. totalParticipants is the number of members who could vote (everyone in the
+/// circle when the poll opened); totalVotes how many did. No user ids of others.
+/// </summary>
+public sealed record PollView(
+    Guid Id,
+    Guid CircleId,
+    Guid TemplateId,
+    string QuestionText,
+    DateTimeOffset Deadline,
+    bool IsAnonymous,
+    bool IsActive,
+    bool IsClosed,
+    int TotalVotes,
+    int TotalParticipants,
+    bool UserVoted,
+    bool IsCreator,
+    bool ResultsVisible,
+    IReadOnlyList<PollOptionView> Options,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ClosedAt);
+
+public sealed record PollSummary(
+    Guid Id,
+    Guid CircleId,
+    string QuestionText,
+    DateTimeOffset Deadline,
+    bool IsClosed,
+    int TotalVotes,
+    int TotalParticipants,
+    bool UserVoted,
+    bool IsCreator,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ClosedAt);
+
+public sealed record PollPage(IReadOnlyList<PollSummary> Items, int Total, int Limit, int Offset);
+
+public sealed record VoteReceipt(Guid PollId, bool Voted, int TotalVotes, bool IsClosed);
+
+public sealed record PollResultOption(Guid OptionId, string MemberNickname, int VoteCount, double Percentage, int Rank);
+
+public sealed record PollWinner(Guid OptionId, string MemberNickname, int VoteCount, double Percentage);
+
+/// <summary>
+/// Results of a poll. Before the caller voted (and while the poll is open) ResultsVisible is
+/// false and no counts are given. Winner is the single top option; on a tie for first place
+/// Winner is null, IsTie is true and TopOptions lists everyone sharing rank 1.
+/// </summary>
+public sealed record PollResults(
+    Guid PollId,
+    string QuestionText,
+    int TotalVotes,
+    int TotalParticipants,
+    bool IsClosed,
+    bool ResultsVisible,
+    IReadOnlyList<PollResultOption> Results,
+    PollWinner? Winner,
+    bool IsTie,
+    IReadOnlyList<PollWinner> TopOptions);

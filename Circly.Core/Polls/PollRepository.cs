@@ -1,0 +1,230 @@
+using Dapper;
+using Npgsql;
+
+namespace Circly.Core.Polls;
+
+// A class rather than a positional record: Dapper maps integer[] through a setter, not a constructor.
+internal sealed class PollRow
+{
+    public Guid Id { get; init; }
+    public Guid CircleId { get; init; }
+    public Guid? CreatorId { get; init; }
+    public Guid TemplateId { get; init; }
+    public string QuestionText { get; init; } = "";
+    public DateTimeOffset Deadline { get; init; }
+    public bool IsAnonymous { get; init; }
+    public bool IsActive { get; init; }
+    public bool IsClosed { get; init; }
+    public DateTimeOffset? ClosedAt { get; init; }
+    public int TotalVotes { get; init; }
+    public int EligibleVoters { get; init; }
+    public int Version { get; init; }
+    public int[] VoteCounts { get; init; } = [];
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+internal sealed record OptionRow(Guid Id, Guid? MemberId, string MemberNickname, int DisplayOrder);
+
+internal sealed record PollState(PollRow Poll, IReadOnlyList<OptionRow> Options, bool Voted);
+
+internal sealed record NewOption(Guid MemberId, string Nickname, int DisplayOrder);
+
+internal sealed record VoteOutcome(bool Counted, Guid? ClosedEventId);
+
+internal sealed record ListedPoll(
+    Guid Id, Guid CircleId, string QuestionText, DateTimeOffset Deadline, bool IsClosed, int TotalVotes, int TotalParticipants,
+    bool IsCreator, DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt, long Total);
+
+/// <summary>All SQL on polls, poll_options and poll_participations.</summary>
+internal sealed class PollRepository(NpgsqlDataSource dataSource)
+{
+    private const string PollColumns = """
+        id, circle_id, creator_id, template_id, question_text, deadline, is_anonymous, is_active, is_closed, closed_at,
+        total_votes, eligible_voters, version, vote_counts, created_at
+        """;
+
+    /// <summary>The poll, its options and whether this voter took part: one round trip.</summary>
+    public async Task<PollState?> LoadAsync(Guid pollId, byte[] voterHash, CancellationToken cancellationToken)
+    {
+        const string sql = $"""
+            SELECT {PollColumns} FROM polls WHERE id = @pollId;
+            SELECT id, member_id, member_nickname, display_order FROM poll_options WHERE poll_id = @pollId ORDER BY display_order;
+            SELECT EXISTS (SELECT 1 FROM poll_participations WHERE poll_id = @pollId AND voter_hash = @voterHash);
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { pollId, voterHash }, cancellationToken: cancellationToken));
+        var poll = await results.ReadSingleOrDefaultAsync<PollRow>();
+        var options = (await results.ReadAsync<OptionRow>()).ToList();
+        var voted = await results.ReadSingleAsync<bool>();
+        return poll is null ? null : new PollState(poll, options, voted);
+    }
+
+    public async Task<Guid> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid circleId, Guid creatorId, Guid templateId,
+        string questionText, DateTimeOffset deadline, int eligibleVoters, IReadOnlyList<NewOption> options, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            WITH poll AS (
+                INSERT INTO polls (circle_id, creator_id, template_id, question_text, deadline, eligible_voters, vote_counts)
+                VALUES (@circleId, @creatorId, @templateId, @questionText, @deadline, @eligibleVoters, array_fill(0, ARRAY[@optionCount]))
+                RETURNING id
+            ), options AS (
+                INSERT INTO poll_options (poll_id, member_id, member_nickname, display_order)
+                SELECT poll.id, o.member_id, o.nickname, o.display_order
+                FROM poll, unnest(@memberIds, @nicknames, @displayOrders) AS o (member_id, nickname, display_order)
+            )
+            SELECT id FROM poll
+            """;
+        return await connection.ExecuteScalarAsync<Guid>(new CommandDefinition(sql, new
+        {
+            circleId, creatorId, templateId, questionText, deadline, eligibleVoters,
+            optionCount = options.Count,
+            memberIds = options.Select(o => o.MemberId).ToArray(),
+            nicknames = options.Select(o => o.Nickname).ToArray(),
+            displayOrders = options.Select(o => o.DisplayOrder).ToArray(),
+        }, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// One statement: lock the open poll, record the participation (the primary key refuses a
+    /// second one), count the choice in the poll row's array, and when every eligible member has
+    /// voted, close the poll and write its PollClosed event. Nothing links the hash to the choice.
+    /// </summary>
+    public async Task<VoteOutcome> VoteAsync(Guid pollId, int displayOrder, byte[] voterHash, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            WITH target AS (
+                SELECT id FROM polls
+                WHERE id = @pollId AND is_active AND NOT is_closed AND deadline > now()
+                FOR UPDATE
+            ), participation AS (
+                INSERT INTO poll_participations (poll_id, voter_hash)
+                SELECT id, @voterHash FROM target
+                ON CONFLICT DO NOTHING
+                RETURNING poll_id
+            ), counted AS (
+                UPDATE polls p SET
+                    vote_counts[@slot] = p.vote_counts[@slot] + 1,
+                    total_votes = p.total_votes + 1,
+                    version = p.version + 1,
+                    updated_at = now(),
+                    is_closed = p.total_votes + 1 >= p.eligible_voters,
+                    closed_at = CASE WHEN p.total_votes + 1 >= p.eligible_voters THEN now() END
+                FROM participation
+                WHERE p.id = participation.poll_id
+                RETURNING p.id, p.circle_id, p.question_text, p.total_votes, p.is_closed
+            ), closed AS (
+                INSERT INTO outbox_events (event_type, payload)
+                SELECT 'PollClosed', jsonb_build_object('pollId', id, 'circleId', circle_id, 'questionText', question_text, 'totalVotes', total_votes)
+                FROM counted WHERE is_closed
+                RETURNING id
+            )
+            SELECT EXISTS (SELECT 1 FROM counted) AS counted, (SELECT id FROM closed) AS closed_event_id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleAsync<VoteOutcome>(new CommandDefinition(sql, new { pollId, slot = displayOrder + 1, voterHash }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<ListedPoll[]> ListAsync(Guid userId, Guid[] circleIds, PollStatusFilter status, int limit, int offset, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT id, circle_id, question_text, deadline, (is_closed OR deadline <= now()) AS is_closed, total_votes,
+                   eligible_voters AS total_participants, creator_id IS NOT DISTINCT FROM @userId AS is_creator, created_at, closed_at,
+                   count(*) OVER () AS total
+            FROM polls
+            WHERE circle_id = ANY(@circleIds) AND is_active
+              AND CASE @status
+                    WHEN 'active' THEN NOT is_closed AND deadline > now()
+                    WHEN 'closed' THEN (is_closed OR deadline <= now()) AND coalesce(closed_at, deadline) > now() - interval '30 days'
+                    ELSE NOT is_closed OR closed_at > now() - interval '30 days'
+                  END
+            ORDER BY created_at DESC, id
+            LIMIT @limit OFFSET @offset
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<ListedPoll>(new CommandDefinition(sql,
+            new { userId, circleIds, status = status.ToString().ToLowerInvariant(), limit, offset }, cancellationToken: cancellationToken))).ToArray();
+    }
+
+    /// <summary>Which of these (poll, hash) pairs have a participation row.</summary>
+    public async Task<HashSet<Guid>> ParticipatedAsync(Guid[] pollIds, byte[][] voterHashes, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT pp.poll_id FROM poll_participations pp
+            JOIN unnest(@pollIds, @voterHashes) AS wanted (poll_id, voter_hash)
+              ON pp.poll_id = wanted.poll_id AND pp.voter_hash = wanted.voter_hash
+            """;
+        if (pollIds.Length == 0)
+        {
+            return [];
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<Guid>(new CommandDefinition(sql, new { pollIds, voterHashes }, cancellationToken: cancellationToken))).ToHashSet();
+    }
+
+    /// <summary>Which of these voter hashes took part in the poll (hex-encoded).</summary>
+    public async Task<HashSet<string>> VotedHashesAsync(Guid pollId, byte[][] voterHashes, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT voter_hash FROM poll_participations WHERE poll_id = @pollId AND voter_hash = ANY(@voterHashes)";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var found = await connection.QueryAsync<byte[]>(new CommandDefinition(sql, new { pollId, voterHashes }, cancellationToken: cancellationToken));
+        return found.Select(Convert.ToHexString).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The deadline moves only while the poll is open and its deadline has not passed.</summary>
+    public async Task<bool> MoveDeadlineAsync(Guid pollId, DateTimeOffset deadline, TimeSpan reminderLead, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            UPDATE polls SET deadline = @deadline, version = version + 1, updated_at = now(),
+                deadline_reminded = deadline_reminded AND @deadline <= now() + @reminderLead
+            WHERE id = @pollId AND is_active AND NOT is_closed AND deadline > now()
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, new { pollId, deadline, reminderLead }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    public async Task DeactivateAsync(Guid pollId, CancellationToken cancellationToken)
+    {
+        const string sql = "UPDATE polls SET is_active = false, version = version + 1, updated_at = now() WHERE id = @pollId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { pollId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Closes every open poll past its deadline and writes one PollClosed event each, in one
+    /// statement. A concurrent run waits on the row locks, then finds the polls closed and skips them.
+    /// </summary>
+    public async Task<Guid[]> CloseExpiredAsync(CancellationToken cancellationToken)
+    {
+        const string sql = """
+            WITH closed AS (
+                UPDATE polls SET is_closed = true, closed_at = now(), version = version + 1, updated_at = now()
+                WHERE is_active AND NOT is_closed AND deadline <= now()
+                RETURNING id, circle_id, question_text, total_votes
+            )
+            INSERT INTO outbox_events (event_type, payload)
+            SELECT 'PollClosed', jsonb_build_object('pollId', id, 'circleId', circle_id, 'questionText', question_text, 'totalVotes', total_votes)
+            FROM closed
+            RETURNING id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<Guid>(new CommandDefinition(sql, commandTimeout: 300, cancellationToken: cancellationToken))).ToArray();
+    }
+
+    /// <summary>Marks open polls whose deadline is within the lead time and writes one PollDeadlineSoon event each.</summary>
+    public async Task<Guid[]> AnnounceDeadlinesAsync(TimeSpan lead, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            WITH due AS (
+                UPDATE polls SET deadline_reminded = true
+                WHERE is_active AND NOT is_closed AND NOT deadline_reminded AND deadline > now() AND deadline <= now() + @lead
+                RETURNING id, circle_id, question_text, deadline
+            )
+            INSERT INTO outbox_events (event_type, payload)
+            SELECT 'PollDeadlineSoon', jsonb_build_object('pollId', id, 'circleId', circle_id, 'questionText', question_text, 'deadline', deadline)
+            FROM due
+            RETURNING id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<Guid>(new CommandDefinition(sql, new { lead }, cancellationToken: cancellationToken))).ToArray();
+    }
+}

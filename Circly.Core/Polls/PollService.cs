@@ -1,0 +1,295 @@
+using System.Security.Cryptography;
+using Circly.Core.Circles;
+using Circly.Core.Errors;
+using Circly.Core.Outbox;
+using Circly.Core.Templates;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Circly.Core.Polls;
+
+/// <summary>
+/// The Poll module: polls from templates, anonymous votes, results, closing. Members of the
+/// poll's circle see it; someone who never was a member gets POLL_NOT_FOUND whether or not it
+/// exists; a member who left gets CIRCLE_NOT_MEMBER.
+/// </summary>
+public sealed class PollService
+{
+    private static readonly byte[] NoVoter = new byte[32];
+
+    private readonly PollRepository _repository;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly CircleService _circles;
+    private readonly TemplateService _templates;
+    private readonly VoterHash _voterHash;
+    private readonly OutboxDispatcher _outbox;
+    private readonly PollOptions _options;
+    private readonly TimeProvider _clock;
+
+    internal PollService(PollRepository repository, NpgsqlDataSource dataSource, CircleService circles, TemplateService templates,
+        VoterHash voterHash, OutboxDispatcher outbox, IOptions<PollOptions> options, TimeProvider clock)
+    {
+        _repository = repository;
+        _dataSource = dataSource;
+        _circles = circles;
+        _templates = templates;
+        _voterHash = voterHash;
+        _outbox = outbox;
+        _options = options.Value;
+        _clock = clock;
+    }
+
+    public async Task<PollView> CreateAsync(Guid userId, CreatePollRequest request, CancellationToken cancellationToken)
+    {
+        var templateId = request.TemplateId ?? throw Fail.Required("templateId");
+        var circleId = request.CircleId ?? throw Fail.Required("circleId");
+        var deadline = CheckDeadline(request.Deadline);
+
+        var membership = await _circles.FindMembershipAsync(circleId, userId, cancellationToken)
+            ?? throw (await _circles.HasLeftAsync(circleId, userId, cancellationToken) ? NotMember() : Fail.With(ErrorCodes.CircleNotFound, "Circle not found."));
+        var members = await _circles.GetActiveMembersAsync(circleId, cancellationToken);
+        var choices = members.Where(m => m.UserId != userId).ToArray();
+        if (choices.Length < 2)
+        {
+            throw Fail.With(ErrorCodes.PollTooFewMembers, "A poll needs at least three members in the circle: you and two friends to choose from.");
+        }
+        RandomNumberGenerator.Shuffle(choices.AsSpan());
+        var options = choices.Select((member, order) => new NewOption(member.MemberId, member.Nickname, order)).ToList();
+
+        Guid pollId, eventId;
+        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            var template = await _templates.UseAsync(templateId, connection, transaction, cancellationToken);
+            pollId = await _repository.InsertAsync(connection, transaction, circleId, userId, templateId, template.QuestionText, deadline,
+                eligibleVoters: members.Count, options, cancellationToken);
+            await _circles.RecordPollCreatedAsync(membership.MemberId, connection, transaction, cancellationToken);
+            eventId = await OutboxWriter.AddAsync(connection, transaction, OutboxEventTypes.PollCreated,
+                new PollCreated(pollId, circleId, userId, template.QuestionText, deadline), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        await _outbox.TryDispatchAsync([eventId], cancellationToken);
+        return (await GetAsync(userId, pollId, cancellationToken)).Poll;
+    }
+
+    public async Task<(PollView Poll, string ETag)> GetAsync(Guid userId, Guid pollId, CancellationToken cancellationToken)
+    {
+        var state = await LoadVisibleAsync(userId, pollId, cancellationToken);
+        var poll = state.Poll;
+        var closed = IsEffectivelyClosed(poll);
+        var visible = state.Voted || closed;
+        var view = new PollView(poll.Id, poll.CircleId, poll.TemplateId, poll.QuestionText, poll.Deadline, poll.IsAnonymous, poll.IsActive, closed,
+            poll.TotalVotes, poll.EligibleVoters, state.Voted, poll.CreatorId == userId, visible,
+            state.Options.Select(o => new PollOptionView(o.Id, o.MemberNickname, o.DisplayOrder, visible ? CountOf(poll, o) : null)).ToList(),
+            poll.CreatedAt, poll.ClosedAt);
+        return (view, ETag("p", poll, state.Voted, closed));
+    }
+
+    public async Task<PollPage> ListAsync(Guid userId, Guid? circleId, PollStatusFilter status, int limit, int offset, CancellationToken cancellationToken)
+    {
+        var circleIds = (await _circles.GetCircleIdsOfUserAsync(userId, cancellationToken)).ToArray();
+        if (circleId is { } only)
+        {
+            if (!circleIds.Contains(only))
+            {
+                throw await _circles.HasLeftAsync(only, userId, cancellationToken) ? NotMember() : Fail.With(ErrorCodes.CircleNotFound, "Circle not found.");
+            }
+            circleIds = [only];
+        }
+        if (circleIds.Length == 0)
+        {
+            return new PollPage([], 0, limit, offset);
+        }
+        var rows = await _repository.ListAsync(userId, circleIds, status, limit, offset, cancellationToken);
+        var voted = await _repository.ParticipatedAsync(rows.Select(r => r.Id).ToArray(), rows.Select(r => _voterHash.For(r.Id, userId)).ToArray(), cancellationToken);
+        var items = rows.Select(r => new PollSummary(r.Id, r.CircleId, r.QuestionText, r.Deadline, r.IsClosed, r.TotalVotes, r.TotalParticipants,
+            voted.Contains(r.Id), r.IsCreator, r.CreatedAt, r.ClosedAt)).ToList();
+        return new PollPage(items, rows.Length > 0 ? (int)rows[0].Total : 0, limit, offset);
+    }
+
+    /// <summary>The creator may move the deadline of an open poll (within the same bounds as at creation).</summary>
+    public async Task<PollView> UpdateAsync(Guid userId, Guid pollId, UpdatePollRequest request, CancellationToken cancellationToken)
+    {
+        var state = await LoadVisibleAsync(userId, pollId, cancellationToken);
+        RequireCreator(state.Poll, userId);
+        var deadline = CheckDeadline(request.Deadline);
+        if (IsEffectivelyClosed(state.Poll))
+        {
+            throw state.Poll.IsClosed ? Fail.With(ErrorCodes.PollClosed, "This poll is closed.") : Fail.With(ErrorCodes.PollExpired, "This poll's deadline has passed.");
+        }
+        if (deadline > state.Poll.CreatedAt + _options.MaxDuration)
+        {
+            throw Fail.OutOfRange("deadline", $"must be within {_options.MaxDuration.TotalDays:0} days of when the poll started.");
+        }
+        if (!await _repository.MoveDeadlineAsync(pollId, deadline, _options.DeadlineReminderLead, cancellationToken))
+        {
+            throw Fail.With(ErrorCodes.PollClosed, "This poll closed before the change.");
+        }
+        return (await GetAsync(userId, pollId, cancellationToken)).Poll;
+    }
+
+    public async Task DeleteAsync(Guid userId, Guid pollId, CancellationToken cancellationToken)
+    {
+        var state = await LoadVisibleAsync(userId, pollId, cancellationToken);
+        RequireCreator(state.Poll, userId);
+        await _repository.DeactivateAsync(pollId, cancellationToken);
+    }
+
+    public async Task<VoteReceipt> VoteAsync(Guid userId, Guid pollId, VoteRequest request, CancellationToken cancellationToken)
+    {
+        var optionId = request.OptionId ?? throw Fail.Required("optionId");
+        var hash = _voterHash.For(pollId, userId);
+        var (state, membership) = await LoadWithMembershipAsync(userId, pollId, hash, cancellationToken);
+        var poll = state.Poll;
+
+        if (poll.CreatorId != userId && !state.Options.Any(o => o.MemberId == membership.MemberId))
+        {
+            throw Fail.With(ErrorCodes.CircleNotMember, "Only members who were in the circle when this poll started can vote in it.");
+        }
+        if (state.Voted)
+        {
+            throw AlreadyVoted();
+        }
+        ThrowIfNotOpen(poll);
+        var option = state.Options.FirstOrDefault(o => o.Id == optionId)
+            ?? throw Fail.With(ErrorCodes.PollInvalidOption, "This option is not part of this poll.");
+        if (option.MemberId == membership.MemberId)
+        {
+            throw Fail.With(ErrorCodes.PollInvalidOption, "You can't vote for yourself. Pick one of your friends!");
+        }
+
+        var outcome = await _repository.VoteAsync(pollId, option.DisplayOrder, hash, cancellationToken);
+        if (!outcome.Counted)
+        {
+            // Someone got there first: this voter's other request, or the poll closed meanwhile.
+            var now = await _repository.LoadAsync(pollId, hash, cancellationToken);
+            if (now is null || now.Voted)
+            {
+                throw AlreadyVoted();
+            }
+            ThrowIfNotOpen(now.Poll);
+            throw AlreadyVoted();
+        }
+        if (outcome.ClosedEventId is { } closedEvent)
+        {
+            await _outbox.TryDispatchAsync([closedEvent], cancellationToken);
+        }
+        return new VoteReceipt(pollId, Voted: true, TotalVotes: poll.TotalVotes + 1, IsClosed: outcome.ClosedEventId is not null);
+    }
+
+    public async Task<(PollResults Results, string ETag)> GetResultsAsync(Guid userId, Guid pollId, CancellationToken cancellationToken)
+    {
+        var state = await LoadVisibleAsync(userId, pollId, cancellationToken);
+        var poll = state.Poll;
+        var closed = IsEffectivelyClosed(poll);
+        var etag = ETag("r", poll, state.Voted, closed);
+        if (!state.Voted && !closed)
+        {
+            return (new PollResults(poll.Id, poll.QuestionText, poll.TotalVotes, poll.EligibleVoters, closed, false, [], null, false, []), etag);
+        }
+        var (results, winner, isTie, top) = ResultCalculator.Calculate(
+            state.Options.Select(o => new ResultCalculator.Counted(o.Id, o.MemberNickname, o.DisplayOrder, CountOf(poll, o))).ToList());
+        return (new PollResults(poll.Id, poll.QuestionText, poll.TotalVotes, poll.EligibleVoters, closed, true, results, winner, isTie, top), etag);
+    }
+
+    /// <summary>The timer's work: close every poll past its deadline, once each, and announce it.</summary>
+    public async Task<int> CloseExpiredAsync(CancellationToken cancellationToken)
+    {
+        var events = await _repository.CloseExpiredAsync(cancellationToken);
+        // A large backlog is left to the outbox sweep rather than held in this run.
+        await _outbox.TryDispatchAsync(events.Take(1000).ToList(), cancellationToken);
+        return events.Length;
+    }
+
+    /// <summary>Announces polls whose deadline is within the reminder lead time, once each.</summary>
+    public async Task<int> AnnounceDeadlinesAsync(CancellationToken cancellationToken)
+    {
+        var events = await _repository.AnnounceDeadlinesAsync(_options.DeadlineReminderLead, cancellationToken);
+        await _outbox.TryDispatchAsync(events.Take(1000).ToList(), cancellationToken);
+        return events.Length;
+    }
+
+    /// <summary>
+    /// For the deadline reminder: members who could vote in the poll and have not. Computed from
+    /// participation hashes, which say who took part but never what they chose.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> GetNonVoterUserIdsAsync(Guid pollId, CancellationToken cancellationToken)
+    {
+        var state = await _repository.LoadAsync(pollId, NoVoter, cancellationToken);
+        if (state is null || !state.Poll.IsActive || IsEffectivelyClosed(state.Poll))
+        {
+            return [];
+        }
+        var optionMembers = state.Options.Select(o => o.MemberId).OfType<Guid>().ToHashSet();
+        var eligible = (await _circles.GetActiveMembersAsync(state.Poll.CircleId, cancellationToken))
+            .Where(m => optionMembers.Contains(m.MemberId) || m.UserId == state.Poll.CreatorId)
+            .Select(m => m.UserId)
+            .ToArray();
+        var hashes = eligible.ToDictionary(u => u, u => _voterHash.For(pollId, u));
+        var voted = await _repository.VotedHashesAsync(pollId, hashes.Values.ToArray(), cancellationToken);
+        return eligible.Where(u => !voted.Contains(Convert.ToHexString(hashes[u]))).ToList();
+    }
+
+    private async Task<PollState> LoadVisibleAsync(Guid userId, Guid pollId, CancellationToken cancellationToken) =>
+        (await LoadWithMembershipAsync(userId, pollId, _voterHash.For(pollId, userId), cancellationToken)).State;
+
+    private async Task<(PollState State, CircleMembership Membership)> LoadWithMembershipAsync(Guid userId, Guid pollId, byte[] hash, CancellationToken cancellationToken)
+    {
+        var state = await _repository.LoadAsync(pollId, hash, cancellationToken);
+        if (state is null || !state.Poll.IsActive)
+        {
+            throw PollNotFound();
+        }
+        var membership = await _circles.FindMembershipAsync(state.Poll.CircleId, userId, cancellationToken);
+        if (membership is null)
+        {
+            throw await _circles.HasLeftAsync(state.Poll.CircleId, userId, cancellationToken) ? NotMember() : PollNotFound();
+        }
+        return (state, membership);
+    }
+
+    private DateTimeOffset CheckDeadline(DateTimeOffset? requested)
+    {
+        var deadline = requested ?? throw Fail.Required("deadline");
+        var now = _clock.GetUtcNow();
+        if (deadline < now + _options.MinDuration || deadline > now + _options.MaxDuration)
+        {
+            throw Fail.OutOfRange("deadline", $"must be between {_options.MinDuration.TotalMinutes:0} minutes and {_options.MaxDuration.TotalDays:0} days from now.");
+        }
+        return deadline;
+    }
+
+    private void ThrowIfNotOpen(PollRow poll)
+    {
+        if (poll.IsClosed)
+        {
+            throw Fail.With(ErrorCodes.PollClosed, "This poll is closed.");
+        }
+        if (poll.Deadline <= _clock.GetUtcNow())
+        {
+            throw Fail.With(ErrorCodes.PollExpired, "This poll's deadline has passed.");
+        }
+    }
+
+    private bool IsEffectivelyClosed(PollRow poll) => poll.IsClosed || poll.Deadline <= _clock.GetUtcNow();
+
+    private static int CountOf(PollRow poll, OptionRow option) =>
+        option.DisplayOrder < poll.VoteCounts.Length ? poll.VoteCounts[option.DisplayOrder] : 0;
+
+    private static void RequireCreator(PollRow poll, Guid userId)
+    {
+        if (poll.CreatorId != userId)
+        {
+            throw Fail.With(ErrorCodes.PollNotCreator, "Only the poll's creator can do this.");
+        }
+    }
+
+    private static string ETag(string kind, PollRow poll, bool voted, bool closed) =>
+        $"\"{kind}{poll.Id:N}.{poll.Version}.{(voted ? 1 : 0)}{(closed ? 1 : 0)}\"";
+
+    private static CirclyException PollNotFound() => Fail.With(ErrorCodes.PollNotFound, "Poll not found.");
+
+    private static CirclyException NotMember() => Fail.With(ErrorCodes.CircleNotMember, "You are no longer a member of this circle.");
+
+    private static CirclyException AlreadyVoted() => Fail.With(ErrorCodes.PollAlreadyVoted, "You already voted in this poll.");
+}

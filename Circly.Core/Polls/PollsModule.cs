@@ -1,0 +1,24 @@
+using Circly.Core.Circles;
+using Circly.Core.Outbox;
+using Circly.Core.Templates;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Circly.Core.Polls;
+
+public static class PollsModule
+{
+    public static IServiceCollection AddPollsModule(this IServiceCollection services)
+    {
+        services.AddOptions<PollOptions>().BindConfiguration(PollOptions.Section);
+        services.AddOptions<VotingOptions>().BindConfiguration(VotingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<VoterHash>();
+        services.AddSingleton<PollRepository>();
+        services.AddSingleton(sp => new PollService(
+            sp.GetRequiredService<PollRepository>(), sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<CircleService>(),
+            sp.GetRequiredService<TemplateService>(), sp.GetRequiredService<VoterHash>(), sp.GetRequiredService<OutboxDispatcher>(),
+            sp.GetRequiredService<IOptions<PollOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+}

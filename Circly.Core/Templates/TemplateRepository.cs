@@ -1,0 +1,47 @@
+using Dapper;
+using Npgsql;
+
+namespace Circly.Core.Templates;
+
+internal sealed class TemplateRepository(NpgsqlDataSource dataSource)
+{
+    private const string Columns = "id, category, question_text, emoji, usage_count";
+
+    public async Task<TemplatePage> ListAsync(string? category, int limit, int offset, CancellationToken cancellationToken)
+    {
+        const string sql = $"""
+            SELECT {Columns}, count(*) OVER () AS total FROM question_templates
+            WHERE is_active AND (@category::text IS NULL OR category = @category)
+            ORDER BY category, question_text
+            LIMIT @limit OFFSET @offset
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<TemplateRow>(new CommandDefinition(sql, new { category, limit, offset }, cancellationToken: cancellationToken))).ToList();
+        var total = rows.Count > 0 ? (int)rows[0].Total : offset == 0 ? 0 : await CountAsync(connection, category, cancellationToken);
+        return new TemplatePage(rows.Select(r => r.ToTemplate()).ToList(), total, limit, offset);
+    }
+
+    public async Task<IReadOnlyList<Template>> PopularAsync(int limit, CancellationToken cancellationToken)
+    {
+        const string sql = $"SELECT {Columns} FROM question_templates WHERE is_active ORDER BY usage_count DESC, question_text LIMIT @limit";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<Template>(new CommandDefinition(sql, new { limit }, cancellationToken: cancellationToken))).ToList();
+    }
+
+    public Task<Template?> FindActiveAsync(Guid templateId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<Template>(new CommandDefinition(
+            $"SELECT {Columns} FROM question_templates WHERE id = @templateId AND is_active", new { templateId }, transaction, cancellationToken: cancellationToken));
+
+    public Task RecordUseAsync(Guid templateId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE question_templates SET usage_count = usage_count + 1 WHERE id = @templateId", new { templateId }, transaction, cancellationToken: cancellationToken));
+
+    private static Task<int> CountAsync(NpgsqlConnection connection, string? category, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT count(*) FROM question_templates WHERE is_active AND (@category::text IS NULL OR category = @category)", new { category }, cancellationToken: cancellationToken));
+
+    private sealed record TemplateRow(Guid Id, string Category, string QuestionText, string Emoji, int UsageCount, long Total)
+    {
+        public Template ToTemplate() => new(Id, Category, QuestionText, Emoji, UsageCount);
+    }
+}

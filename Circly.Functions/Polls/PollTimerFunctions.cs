@@ -1,0 +1,36 @@
+using Circly.Core.Polls;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace Circly.Functions.Polls;
+
+public sealed partial class PollTimerFunctions(PollService polls, ILogger<PollTimerFunctions> logger)
+{
+    /// <summary>Every minute: close every poll past its deadline (one statement; overlapping runs close each once).</summary>
+    [Function(nameof(ClosePolls))]
+    public async Task ClosePolls([TimerTrigger("%CLOSE_POLLS_SCHEDULE%")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var closed = await polls.CloseExpiredAsync(cancellationToken);
+        if (closed > 0)
+        {
+            LogClosed(logger, closed);
+        }
+    }
+
+    /// <summary>Announces polls whose deadline is near, once each, so members who have not voted get a reminder.</summary>
+    [Function(nameof(DeadlineReminders))]
+    public async Task DeadlineReminders([TimerTrigger("%DEADLINE_REMINDERS_SCHEDULE%")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var announced = await polls.AnnounceDeadlinesAsync(cancellationToken);
+        if (announced > 0)
+        {
+            LogAnnounced(logger, announced);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed {Count} expired polls")]
+    private static partial void LogClosed(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Announced the deadline of {Count} polls")]
+    private static partial void LogAnnounced(ILogger logger, int count);
+}

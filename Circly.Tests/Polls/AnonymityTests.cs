@@ -1,0 +1,78 @@
+using Circly.Tests.Infrastructure;
+using Dapper;
+using Npgsql;
+
+namespace Circly.Tests.Polls;
+
+/// <summary>No table, row or response links a voter to the option they chose.</summary>
+public sealed class AnonymityTests(CirclyStack stack)
+{
+    [Fact]
+    public async Task NoTableHoldsBothAUserReferenceAndAnOptionReference()
+    {
+        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+        var references = (await connection.QueryAsync<(string Table, string Column, string Target)>("""
+            SELECT src.relname, att.attname, dst.relname
+            FROM pg_constraint c
+            JOIN pg_class src ON src.oid = c.conrelid
+            JOIN pg_class dst ON dst.oid = c.confrelid
+            JOIN pg_attribute att ON att.attrelid = c.conrelid AND att.attnum = ANY (c.conkey)
+            JOIN pg_namespace n ON n.oid = src.relnamespace
+            WHERE c.contype = 'f' AND n.nspname = 'public'
+            """)).ToList();
+        var columns = (await connection.QueryAsync<(string Table, string Column)>(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'")).ToList();
+
+        bool ReferencesUsers(string table) =>
+            references.Any(r => r.Table == table && r.Target is "users" or "circle_members")
+            || columns.Any(c => c.Table == table && c.Column is "user_id" or "voter_id" or "member_id");
+        bool ReferencesOptions(string table) =>
+            references.Any(r => r.Table == table && r.Target == "poll_options")
+            || columns.Any(c => c.Table == table && c.Column is "option_id" or "poll_option_id" or "choice");
+
+        var linking = columns.Select(c => c.Table).Distinct().Where(t => ReferencesUsers(t) && ReferencesOptions(t)).ToList();
+        Assert.Empty(linking);
+        Assert.Contains(columns, c => c.Table == "poll_options");
+        Assert.Contains(references, r => r.Table == "circle_members" && r.Target == "users");
+    }
+
+    [Fact]
+    public async Task AParticipationRecordHoldsOnlyThePollAndAKeyedHash()
+    {
+        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+
+        var participationColumns = (await connection.QueryAsync<string>(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'poll_participations'")).Order();
+
+        Assert.Equal(["poll_id", "voter_hash"], participationColumns);
+    }
+
+    [Fact]
+    public async Task AVoteWritesNothingToTheOptionRows()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 4);
+        var pollId = await stack.NewPollAsync(circle);
+        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+        const string versions = "SELECT id, xmin::text FROM poll_options WHERE poll_id = @pollId ORDER BY id";
+        var before = (await connection.QueryAsync<(Guid, string)>(versions, new { pollId })).ToList();
+
+        await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = await stack.OptionForAsync(pollId, circle.Owner) }, circle.Owner.AccessToken);
+
+        Assert.Equal(before, (await connection.QueryAsync<(Guid, string)>(versions, new { pollId })).ToList());
+        Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT total_votes FROM polls WHERE id = @pollId", new { pollId }));
+    }
+
+    [Fact]
+    public async Task NoEventIsWrittenWhenAVoteIsCast()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 4);
+        var pollId = await stack.NewPollAsync(circle);
+        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+        const string count = "SELECT count(*) FROM outbox_events WHERE payload->>'pollId' = @id";
+        var before = await connection.ExecuteScalarAsync<int>(count, new { id = pollId.ToString() });
+
+        await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = await stack.OptionForAsync(pollId, circle.Owner) }, circle.Owner.AccessToken);
+
+        Assert.Equal(before, await connection.ExecuteScalarAsync<int>(count, new { id = pollId.ToString() }));
+    }
+}

@@ -1,0 +1,80 @@
+using Circly.Core.Polls;
+using Circly.Tests.Infrastructure;
+using Dapper;
+using Npgsql;
+
+namespace Circly.Tests.Polls;
+
+public sealed class ClosingTests(CirclyStack stack)
+{
+    [Fact]
+    public async Task TwoOverlappingRunsOfTheClosingTimerCloseEachPollOnceWithOneEventEach()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 3);
+        var polls = new List<Guid>();
+        for (var i = 0; i < 12; i++)
+        {
+            polls.Add(await stack.NewPollAsync(circle));
+        }
+        await stack.ExpireAsync([.. polls]);
+        var service = stack.Api.Get<PollService>();
+
+        var runs = await Task.WhenAll(service.CloseExpiredAsync(TestContext.Current.CancellationToken), service.CloseExpiredAsync(TestContext.Current.CancellationToken));
+
+        Assert.True(runs.Sum() >= 12);
+        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+        var events = (await connection.QueryAsync<string>(
+            "SELECT payload->>'pollId' FROM outbox_events WHERE event_type = 'PollClosed' AND payload->>'pollId' = ANY(@ids)",
+            new { ids = polls.Select(p => p.ToString()).ToArray() })).ToList();
+        Assert.Equal(polls.Select(p => p.ToString()).Order(), events.Order());
+        Assert.Equal(12, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM polls WHERE id = ANY(@polls) AND is_closed AND closed_at IS NOT NULL", new { polls = polls.ToArray() }));
+    }
+
+    [Fact]
+    public async Task ALateTimerClosesEverythingThatExpiredMeanwhileAndLeavesOpenPollsAlone()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 3);
+        var expired = await stack.NewPollAsync(circle);
+        var open = await stack.NewPollAsync(circle);
+        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+        await connection.ExecuteAsync("UPDATE polls SET created_at = now() - interval '3 days', deadline = now() - interval '2 days' WHERE id = @expired", new { expired });
+
+        await stack.Api.Get<PollService>().CloseExpiredAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(await connection.ExecuteScalarAsync<bool>("SELECT is_closed FROM polls WHERE id = @expired", new { expired }));
+        Assert.False(await connection.ExecuteScalarAsync<bool>("SELECT is_closed FROM polls WHERE id = @open", new { open }));
+    }
+
+    [Fact]
+    public async Task TheClosingTimerRunsThroughTheHostsAdminEndpoint()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 3);
+        var pollId = await stack.NewPollAsync(circle);
+        await stack.ExpireAsync(pollId);
+
+        var response = await stack.Client.Http.PostAsync("/admin/functions/ClosePolls", null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        var poll = await stack.Client.GetAsync($"/v1/polls/{pollId}", circle.Owner.AccessToken);
+        Assert.True(poll.Data.GetProperty("isClosed").GetBoolean());
+    }
+
+    [Fact]
+    public async Task APollNearItsDeadlineIsAnnouncedOnceToTheMembersWhoHaveNotVoted()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 4);
+        var pollId = await stack.NewPollAsync(circle);
+        var voter = circle.Friends[0];
+        await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = await stack.OptionForAsync(pollId, voter) }, voter.AccessToken);
+        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+        await connection.ExecuteAsync("UPDATE polls SET deadline = now() + interval '30 minutes' WHERE id = @pollId", new { pollId });
+        var service = stack.Api.Get<PollService>();
+
+        await service.AnnounceDeadlinesAsync(TestContext.Current.CancellationToken);
+        await service.AnnounceDeadlinesAsync(TestContext.Current.CancellationToken);
+        var nonVoters = await service.GetNonVoterUserIdsAsync(pollId, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM outbox_events WHERE event_type = 'PollDeadlineSoon' AND payload->>'pollId' = @id", new { id = pollId.ToString() }));
+        Assert.Equal(circle.Everyone.Where(m => m != voter).Select(m => m.UserId).Order(), nonVoters.Order());
+    }
+}

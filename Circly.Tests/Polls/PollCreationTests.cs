@@ -1,0 +1,116 @@
+using System.Net;
+using Circly.Core.Errors;
+using Circly.Tests.Infrastructure;
+using Dapper;
+using Npgsql;
+
+namespace Circly.Tests.Polls;
+
+public sealed class PollCreationTests(CirclyStack stack)
+{
+    [Fact]
+    public async Task APollOffersEveryOtherMemberAndTakesTheTemplatesQuestion()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 6);
+        var templateId = await stack.RandomTemplateAsync();
+
+        var call = await stack.Client.PostAsync("/v1/polls", new { templateId, circleId = circle.Id, deadline = DateTimeOffset.UtcNow.AddHours(3) }, circle.Owner.AccessToken);
+
+        Assert.Equal(HttpStatusCode.Created, call.Status);
+        var poll = call.Data;
+        var nicknames = poll.GetProperty("options").EnumerateArray().Select(o => o.GetProperty("memberNickname").GetString()).Order().ToList();
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => $"Friend {i}").Order(), nicknames);
+        Assert.Equal(Enumerable.Range(0, 5), poll.GetProperty("options").EnumerateArray().Select(o => o.GetProperty("displayOrder").GetInt32()));
+        Assert.Equal(6, poll.GetProperty("totalParticipants").GetInt32());
+        Assert.Equal(0, poll.GetProperty("totalVotes").GetInt32());
+        Assert.True(poll.GetProperty("isCreator").GetBoolean());
+        Assert.True(poll.GetProperty("isAnonymous").GetBoolean());
+        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+        Assert.Equal(await connection.ExecuteScalarAsync<string>("SELECT question_text FROM question_templates WHERE id = @templateId", new { templateId }),
+            poll.GetProperty("questionText").GetString());
+    }
+
+    [Fact]
+    public async Task CreatingAPollCountsTheTemplatesUseTheMembersPollAndWritesAPollCreatedEvent()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 3);
+        var templateId = await stack.RandomTemplateAsync();
+        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+        var usesBefore = await connection.ExecuteScalarAsync<int>("SELECT usage_count FROM question_templates WHERE id = @templateId", new { templateId });
+
+        var call = await stack.Client.PostAsync("/v1/polls", new { templateId, circleId = circle.Id, deadline = DateTimeOffset.UtcNow.AddHours(3) }, circle.Friends[0].AccessToken);
+        var pollId = call.Data.GetProperty("id").GetGuid();
+
+        Assert.True(await connection.ExecuteScalarAsync<int>("SELECT usage_count FROM question_templates WHERE id = @templateId", new { templateId }) > usesBefore);
+        Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT polls_created FROM circle_members WHERE user_id = @UserId AND is_active", new { circle.Friends[0].UserId }));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM outbox_events WHERE event_type = 'PollCreated' AND payload->>'pollId' = @id", new { id = pollId.ToString() }));
+    }
+
+    [Theory]
+    [InlineData(-60)]
+    [InlineData(1)]
+    [InlineData(60 * 24 * 8)]
+    public async Task ADeadlineOutsideTheBoundsIsOutOfRange(int minutesFromNow)
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 3);
+
+        var call = await stack.Client.PostAsync("/v1/polls", new { templateId = await stack.RandomTemplateAsync(), circleId = circle.Id, deadline = DateTimeOffset.UtcNow.AddMinutes(minutesFromNow) }, circle.Owner.AccessToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, call.Status);
+        Assert.Equal(ErrorCodes.ValidationOutOfRange, call.ErrorCode);
+    }
+
+    [Theory]
+    [InlineData("templateId")]
+    [InlineData("circleId")]
+    [InlineData("deadline")]
+    public async Task AMissingFieldIsRequired(string missing)
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 3);
+        var body = new Dictionary<string, object>
+        {
+            ["templateId"] = await stack.RandomTemplateAsync(),
+            ["circleId"] = circle.Id,
+            ["deadline"] = DateTimeOffset.UtcNow.AddHours(1),
+        };
+        body.Remove(missing);
+
+        var call = await stack.Client.PostAsync("/v1/polls", body, circle.Owner.AccessToken);
+
+        Assert.Equal(ErrorCodes.ValidationRequired, call.ErrorCode);
+        Assert.Equal(missing, call.Body.GetProperty("error").GetProperty("details").GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task ACircleTooSmallToChooseFromGetsAClearError()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 2);
+
+        var call = await stack.CreatePollAsync(circle);
+
+        Assert.Equal(HttpStatusCode.Conflict, call.Status);
+        Assert.Equal(ErrorCodes.PollTooFewMembers, call.ErrorCode);
+    }
+
+    [Fact]
+    public async Task AnUnknownTemplateIsNotFound()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 3);
+
+        var call = await stack.Client.PostAsync("/v1/polls", new { templateId = Guid.NewGuid(), circleId = circle.Id, deadline = DateTimeOffset.UtcNow.AddHours(1) }, circle.Owner.AccessToken);
+
+        Assert.Equal(ErrorCodes.TemplateNotFound, call.ErrorCode);
+    }
+
+    [Fact]
+    public async Task OnlyMembersCanStartAPollInACircle()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 3);
+        var outsider = await stack.Client.NewUserAsync();
+
+        var call = await stack.CreatePollAsync(circle, outsider);
+
+        Assert.Equal(HttpStatusCode.NotFound, call.Status);
+        Assert.Equal(ErrorCodes.CircleNotFound, call.ErrorCode);
+    }
+}

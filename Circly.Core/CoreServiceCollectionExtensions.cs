@@ -2,6 +2,7 @@ using Circly.Core.Auth;
 using Circly.Core.Database;
 using Circly.Core.Health;
 using Circly.Core.Maintenance;
+using Circly.Core.Notifications;
 using Circly.Core.Outbox;
 using Circly.Core.RateLimiting;
 using Circly.Core.Storage;
@@ -36,7 +37,9 @@ public static class CoreServiceCollectionExtensions
 
         services.AddUsersModule();
         services.AddAuthModule();
-        services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<RefreshTokenRepository>()));
+        services.AddNotificationsModule();
+        services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<RefreshTokenRepository>(),
+            sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

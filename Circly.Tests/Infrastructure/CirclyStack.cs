@@ -49,6 +49,7 @@ public sealed class CirclyStack : IAsyncLifetime
         ["DevHost:RunTimers"] = "false",
         ["CLEANUP_SCHEDULE"] = "0 30 3 * * *",
         ["OUTBOX_SWEEP_SCHEDULE"] = "30 * * * * *",
+        ["PUSH_RECEIPTS_SCHEDULE"] = "0 */5 * * * *",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 

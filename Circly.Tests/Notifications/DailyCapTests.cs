@@ -1,3 +1,4 @@
+using Circly.Core.Maintenance;
 using Circly.Core.Notifications;
 using Circly.Tests.Infrastructure;
 
@@ -6,7 +7,8 @@ namespace Circly.Tests.Notifications;
 /// <summary>The per-user daily push cap, counted atomically in PostgreSQL on the user's own calendar day.</summary>
 public sealed class DailyCapTests(CirclyStack stack)
 {
-    private static readonly DateTimeOffset Noon = new(2025, 3, 10, 12, 0, 0, TimeSpan.Zero);
+    // Days in the future: the cleanup timer, which drops ended days, can never take these counters away mid-test.
+    private static readonly DateTimeOffset Noon = new(2099, 3, 10, 12, 0, 0, TimeSpan.Zero);
 
     private NotificationSettingsService Settings => stack.Api.Get<NotificationSettingsService>();
 
@@ -29,7 +31,7 @@ public sealed class DailyCapTests(CirclyStack stack)
     {
         // 10:00 UTC is 23:00 in Auckland (UTC+13 in January); 11:30 UTC is already the next day there.
         var user = await UserWithCapAsync(1, "Pacific/Auckland");
-        var lateEvening = new DateTimeOffset(2025, 1, 15, 10, 0, 0, TimeSpan.Zero);
+        var lateEvening = new DateTimeOffset(2099, 1, 15, 10, 0, 0, TimeSpan.Zero);
 
         var first = await Settings.TryConsumeDailyPushAsync([user], lateEvening, CancellationToken.None);
         var sameDay = await Settings.TryConsumeDailyPushAsync([user], lateEvening.AddMinutes(30), CancellationToken.None);
@@ -79,6 +81,20 @@ public sealed class DailyCapTests(CirclyStack stack)
         var allowed = await Settings.TryConsumeDailyPushAsync([ghost], Noon, CancellationToken.None);
 
         Assert.Empty(allowed);
+    }
+
+    [Fact]
+    public async Task TheCleanupDropsCountersOfDaysThatHaveEnded()
+    {
+        var user = await UserWithCapAsync(1);
+        var now = DateTimeOffset.UtcNow;
+        await Settings.TryConsumeDailyPushAsync([user], now.AddDays(-5), CancellationToken.None);
+        await Settings.TryConsumeDailyPushAsync([user], now, CancellationToken.None);
+
+        await stack.Api.Get<CleanupService>().RunAsync(CancellationToken.None);
+
+        Assert.Contains(user.UserId, await Settings.TryConsumeDailyPushAsync([user], now.AddDays(-5), CancellationToken.None));
+        Assert.DoesNotContain(user.UserId, await Settings.TryConsumeDailyPushAsync([user], now, CancellationToken.None));
     }
 
     private async Task<DeliveryPreferences> UserWithCapAsync(int maxPerDay, string timeZone = "UTC")

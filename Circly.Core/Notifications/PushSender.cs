@@ -47,10 +47,10 @@ public sealed partial class PushSender
         var unique = batch.Messages.DistinctBy(m => m.Token, StringComparer.Ordinal).ToList();
         var pending = new List<PushClaim>(await _tickets.ClaimAsync(batch, unique, _clock.GetUtcNow(), cancellationToken));
         int accepted = 0, ticketErrors = 0, rejected = 0, unknown = 0, deactivated = 0, failures = 0;
-        var alreadySent = batch.Messages.Count - pending.Count;
+        var alreadySent = unique.Count - pending.Count;
         if (alreadySent > 0)
         {
-            LogAlreadySent(_logger, batch.EventId, alreadySent, batch.Messages.Count);
+            LogAlreadySent(_logger, batch.EventId, alreadySent, unique.Count);
         }
 
         while (pending.Count > 0)

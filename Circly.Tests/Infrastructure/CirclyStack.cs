@@ -56,6 +56,7 @@ public sealed class CirclyStack : IAsyncLifetime
         ["OUTBOX_SWEEP_SCHEDULE"] = "30 * * * * *",
         ["CLOSE_POLLS_SCHEDULE"] = "0 * * * * *",
         ["DEADLINE_REMINDERS_SCHEDULE"] = "15 * * * * *",
+        ["PUSH_RECEIPTS_SCHEDULE"] = "0 */5 * * * *",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 

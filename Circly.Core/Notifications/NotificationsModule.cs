@@ -1,4 +1,6 @@
 using System.Net;
+using Circly.Core.Circles;
+using Circly.Core.Polls;
 using Circly.Core.RateLimiting;
 using Circly.Core.Storage;
 using Circly.Core.Users;
@@ -33,6 +35,10 @@ public static class NotificationsModule
         services.AddSingleton(sp => new NotificationSettingsService(sp.GetRequiredService<NotificationSettingsRepository>(), sp.GetRequiredService<UserService>()));
         services.AddSingleton(sp => new InboxService(sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAccountDataCleaner>(sp => new InboxAccountCleaner(sp.GetRequiredService<InboxService>()));
+        services.AddSingleton(sp => new NotificationFanOut(
+            sp.GetRequiredService<CircleService>(), sp.GetRequiredService<PollService>(), sp.GetRequiredService<UserService>(),
+            sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<InboxService>(), sp.GetRequiredService<StorageClients>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NotificationFanOut>>()));
         return services;
     }
 }

@@ -41,6 +41,7 @@ scripts/dev-tools.sh
 if [ -n "${CIRCLY_DATABASE_CONNECTION:-}" ]; then
   database=$CIRCLY_DATABASE_CONNECTION
 else
+  scripts/system-deps.sh postgres
   echo "Starting PostgreSQL on 127.0.0.1:$pg_port (data in $data_dir/postgres)..." >&2
   scripts/postgres.sh start "$data_dir/postgres" "$pg_port" circly
   started_postgres=1

@@ -57,10 +57,7 @@ public sealed class NicknameTests(CirclyStack stack)
     [InlineData("1️⃣ fan", "1️⃣ fan")]
     public async Task NicknamesMayHaveLettersDigitsSpacesAndEmoji(string nickname, string stored)
     {
-        var circle = await stack.Client.NewCircleAsync(await stack.Client.NewUserAsync(), memberCount: 1);
-        var me = await stack.Client.NewUserAsync();
-
-        var call = await stack.Client.PostAsync("/v1/circles/join", new { inviteCode = circle.InviteCode, nickname }, me.AccessToken);
+        var call = await JoinNewCircleAsync(nickname);
 
         Assert.Equal(HttpStatusCode.OK, call.Status);
         Assert.Equal(stored, call.Data.GetProperty("me").GetProperty("nickname").GetString());
@@ -82,10 +79,7 @@ public sealed class NicknameTests(CirclyStack stack)
     [InlineData("a\u0301\u0301\u0301\u0301\u0301")]
     public async Task PunctuationControlCharactersAndInvisibleTricksAreRefused(string nickname)
     {
-        var circle = await stack.Client.NewCircleAsync(await stack.Client.NewUserAsync(), memberCount: 1);
-        var me = await stack.Client.NewUserAsync();
-
-        var call = await stack.Client.PostAsync("/v1/circles/join", new { inviteCode = circle.InviteCode, nickname }, me.AccessToken);
+        var call = await JoinNewCircleAsync(nickname);
 
         Assert.Equal(HttpStatusCode.BadRequest, call.Status);
         Assert.Equal(ErrorCodes.ValidationInvalidFormat, call.ErrorCode);
@@ -98,10 +92,7 @@ public sealed class NicknameTests(CirclyStack stack)
     [InlineData("abcdefghijklmnopqrstuvwxyz12345")]
     public async Task ANicknameMustHaveOneToThirtyCharacters(string nickname)
     {
-        var circle = await stack.Client.NewCircleAsync(await stack.Client.NewUserAsync(), memberCount: 1);
-        var me = await stack.Client.NewUserAsync();
-
-        var call = await stack.Client.PostAsync("/v1/circles/join", new { inviteCode = circle.InviteCode, nickname }, me.AccessToken);
+        var call = await JoinNewCircleAsync(nickname);
 
         Assert.Equal(HttpStatusCode.BadRequest, call.Status);
         Assert.Equal("nickname", call.Body.GetProperty("error").GetProperty("details").GetProperty("field").GetString());
@@ -124,10 +115,7 @@ public sealed class NicknameTests(CirclyStack stack)
     [InlineData("🖕")]
     public async Task ANicknameWithABlockedWordIsRefusedWithoutRepeatingIt(string nickname)
     {
-        var circle = await stack.Client.NewCircleAsync(await stack.Client.NewUserAsync(), memberCount: 1);
-        var me = await stack.Client.NewUserAsync();
-
-        var call = await stack.Client.PostAsync("/v1/circles/join", new { inviteCode = circle.InviteCode, nickname }, me.AccessToken);
+        var call = await JoinNewCircleAsync(nickname);
 
         Assert.Equal(HttpStatusCode.BadRequest, call.Status);
         Assert.Equal(ErrorCodes.ValidationInvalidFormat, call.ErrorCode);
@@ -155,5 +143,13 @@ public sealed class NicknameTests(CirclyStack stack)
 
         Assert.Equal(thirtyEmoji, CircleRules.Nickname(thirtyEmoji));
         Assert.Throws<CirclyException>(() => CircleRules.Nickname(thirtyEmoji + "🌞"));
+    }
+
+    /// <summary>A new user joins a new circle under the given nickname.</summary>
+    private async Task<ApiCall> JoinNewCircleAsync(string nickname)
+    {
+        var circle = await stack.Client.NewCircleAsync(await stack.Client.NewUserAsync(), memberCount: 1);
+        var me = await stack.Client.NewUserAsync();
+        return await stack.Client.PostAsync("/v1/circles/join", new { inviteCode = circle.InviteCode, nickname }, me.AccessToken);
     }
 }

@@ -14,7 +14,7 @@ public sealed record FanOutReport(int Recipients, int InboxEntriesAdded, int Pus
 /// circle's members but its creator; a deadline reminder to eligible members who have not voted;
 /// results to every member. Every recipient gets an inbox entry; a push goes only to those whose
 /// switch for this kind is on, who are outside their quiet hours, under their daily cap, and have
-/// an active token. Idempotent: inbox entries are keyed by event and user, and the push sender
+/// an active token; the push batches are queued before the (slower) inbox writes. Idempotent: inbox entries are keyed by event and user, and the push sender
 /// claims (event, device) before sending, so a redelivered or half-retried event pushes nothing twice.
 /// </summary>
 public sealed partial class NotificationFanOut
@@ -57,9 +57,6 @@ public sealed partial class NotificationFanOut
         }
 
         var text = NotificationTexts.For(message.Type, question);
-        var added = await _inbox.WriteAsync(recipients.Select(user =>
-            new InboxEntry(user, message.EventId, text.Type, text.Title, text.Body, pollId, circleId, message.CreatedAt)), cancellationToken);
-
         var now = _clock.GetUtcNow();
         var preferences = await _settings.GetDeliveryPreferencesAsync(recipients, cancellationToken);
         var wanting = preferences.Values.Where(p => DeliveryRules.Wants(p, text.Type) && !DeliveryRules.IsQuietNow(p, now)).ToList();
@@ -78,6 +75,11 @@ public sealed partial class NotificationFanOut
         var batches = pushes.Chunk(PushBatches.MaxMessages).Select(chunk => new PushBatch(Guid.NewGuid(), message.EventId, chunk)).ToList();
         var queue = _storage.Queue(StorageNames.PushBatchesQueue);
         await Task.WhenAll(batches.Select(batch => queue.SendMessageAsync(PushBatches.Serialize(batch), cancellationToken)));
+
+        // After the pushes are on their way: the inbox is the slow part (one write per recipient)
+        // and a retry after a failure here re-sends nothing, since the sender claims per device.
+        var added = await _inbox.WriteAsync(recipients.Select(user =>
+            new InboxEntry(user, message.EventId, text.Type, text.Title, text.Body, pollId, circleId, message.CreatedAt)), cancellationToken);
 
         LogFannedOut(_logger, message.Type, message.EventId, recipients.Count, pushes.Count, batches.Count);
         return new FanOutReport(recipients.Count, added, pushes.Count, batches.Count);

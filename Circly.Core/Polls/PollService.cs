@@ -17,6 +17,9 @@ public sealed class PollService
 {
     private static readonly byte[] NoVoter = new byte[32];
 
+    /// <summary>Events a timer run hands to the queue itself; the rest wait for the outbox sweep.</summary>
+    private const int ImmediateDispatchLimit = 100;
+
     private readonly PollRepository _repository;
     private readonly NpgsqlDataSource _dataSource;
     private readonly CircleService _circles;
@@ -196,8 +199,9 @@ public sealed class PollService
     public async Task<int> CloseExpiredAsync(CancellationToken cancellationToken)
     {
         var events = await _repository.CloseExpiredAsync(cancellationToken);
-        // A large backlog is left to the outbox sweep rather than held in this run.
-        await _outbox.TryDispatchAsync(events.Take(1000).ToList(), cancellationToken);
+        // A normal minute closes a handful of polls: announce them now. A backlog (a late or
+        // stalled timer) goes to the outbox sweep, so this run stays short and holds no locks.
+        await _outbox.TryDispatchAsync(events.Take(ImmediateDispatchLimit).ToList(), cancellationToken);
         return events.Length;
     }
 
@@ -205,7 +209,7 @@ public sealed class PollService
     public async Task<int> AnnounceDeadlinesAsync(CancellationToken cancellationToken)
     {
         var events = await _repository.AnnounceDeadlinesAsync(_options.DeadlineReminderLead, cancellationToken);
-        await _outbox.TryDispatchAsync(events.Take(1000).ToList(), cancellationToken);
+        await _outbox.TryDispatchAsync(events.Take(ImmediateDispatchLimit).ToList(), cancellationToken);
         return events.Length;
     }
 

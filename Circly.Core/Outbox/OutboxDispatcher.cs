@@ -13,8 +13,12 @@ namespace Circly.Core.Outbox;
 /// </summary>
 public sealed partial class OutboxDispatcher(NpgsqlDataSource dataSource, StorageClients storage, ILogger<OutboxDispatcher> logger)
 {
-    /// <summary>Events younger than this are left to the request that wrote them.</summary>
-    public static readonly TimeSpan SweepGrace = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Events younger than this are left to the request that wrote them. Only a courtesy: rows are
+    /// taken with FOR UPDATE SKIP LOCKED and marked in the same transaction, so a request and a
+    /// sweep can never both send one event.
+    /// </summary>
+    public static readonly TimeSpan SweepGrace = TimeSpan.FromSeconds(2);
 
     private sealed record PendingEvent(Guid Id, string EventType, string Payload, DateTimeOffset CreatedAt);
 

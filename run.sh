@@ -29,7 +29,14 @@ stop_all() {
   stopping=1
   echo "Stopping Circly..." >&2
   for pid in "${children[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${children[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # Azurite sometimes lingers after SIGTERM: give everyone 10 s, then force.
+  for _ in $(seq 1 50); do
+    alive=""
+    for pid in "${children[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ -z "$alive" ] && break
+    sleep 0.2
+  done
+  for pid in "${children[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   [ -n "$started_postgres" ] && scripts/postgres.sh stop "$data_dir/postgres" || true
 }
 trap stop_all EXIT
@@ -41,6 +48,7 @@ scripts/dev-tools.sh
 if [ -n "${CIRCLY_DATABASE_CONNECTION:-}" ]; then
   database=$CIRCLY_DATABASE_CONNECTION
 else
+  scripts/system-deps.sh postgres
   echo "Starting PostgreSQL on 127.0.0.1:$pg_port (data in $data_dir/postgres)..." >&2
   scripts/postgres.sh start "$data_dir/postgres" "$pg_port" circly
   started_postgres=1

@@ -3,6 +3,7 @@ using Circly.Core.Circles;
 using Circly.Core.Database;
 using Circly.Core.Health;
 using Circly.Core.Maintenance;
+using Circly.Core.Notifications;
 using Circly.Core.Outbox;
 using Circly.Core.Polls;
 using Circly.Core.RateLimiting;
@@ -43,7 +44,9 @@ public static class CoreServiceCollectionExtensions
         services.AddCirclesModule();
         services.AddTemplatesModule();
         services.AddPollsModule();
-        services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<RefreshTokenRepository>()));
+        services.AddNotificationsModule();
+        services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<RefreshTokenRepository>(),
+            sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

@@ -447,6 +447,14 @@ var appSettings = {
   Expo__BaseUrl: 'https://exp.host'
   Expo__AccessToken: keyVaultReference(keyVault.outputs.uri, 'expo-access-token')
   Expo__MaxPerSecond: '600'
+  Expo__PacingMargin: '00:00:00.100'
+  Expo__SendAttempts: '3'
+  Expo__RetryBaseDelay: '00:00:01'
+  Expo__MaxRetryDelay: '00:00:30'
+  Expo__RequestTimeout: '00:00:30'
+  Expo__MaxConcurrentRequests: '6'
+  Expo__ReceiptDelay: '00:15:00'
+  Expo__ReceiptExpiry: '1.00:00:00'
 
   // Public links
   App__PublicBaseUrl: apiBaseUrl

@@ -1,22 +1,28 @@
 using Circly.Core.Auth;
+using Circly.Core.Notifications;
 using Circly.Core.RateLimiting;
 
 namespace Circly.Core.Maintenance;
 
-public sealed record CleanupReport(int RateLimitWindows, int RefreshTokens);
+public sealed record CleanupReport(int RateLimitWindows, int RefreshTokens, int DailyPushCounts);
 
 /// <summary>The daily housekeeping: drops data that no longer serves any purpose.</summary>
 public sealed class CleanupService
 {
     private readonly RateLimiter _rateLimiter;
     private readonly RefreshTokenRepository _refreshTokens;
+    private readonly NotificationSettingsService _notificationSettings;
+    private readonly TimeProvider _clock;
 
-    internal CleanupService(RateLimiter rateLimiter, RefreshTokenRepository refreshTokens)
+    internal CleanupService(RateLimiter rateLimiter, RefreshTokenRepository refreshTokens, NotificationSettingsService notificationSettings, TimeProvider clock)
     {
         _rateLimiter = rateLimiter;
         _refreshTokens = refreshTokens;
+        _notificationSettings = notificationSettings;
+        _clock = clock;
     }
 
     public async Task<CleanupReport> RunAsync(CancellationToken cancellationToken) =>
-        new(await _rateLimiter.DeleteEndedWindowsAsync(cancellationToken), await _refreshTokens.DeleteStaleAsync(cancellationToken));
+        new(await _rateLimiter.DeleteEndedWindowsAsync(cancellationToken), await _refreshTokens.DeleteStaleAsync(cancellationToken),
+            await _notificationSettings.DeleteOldDailyCountsAsync(_clock.GetUtcNow(), cancellationToken));
 }

@@ -12,3 +12,6 @@ public sealed record RateLimitDecision(RateLimitPolicy Policy, int Hits, TimeSpa
 
     public int ResetSeconds => Math.Max(1, (int)Math.Ceiling(ResetAfter.TotalSeconds));
 }
+
+/// <summary>Permits taken from a shared per-second budget; with none, when the next second starts.</summary>
+public sealed record PermitGrant(int Granted, TimeSpan RetryAfter);

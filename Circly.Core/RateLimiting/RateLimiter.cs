@@ -41,6 +41,38 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<RateLimitO
         return decision.Allowed ? decision : throw new RateLimitedException(decision);
     }
 
+    /// <summary>
+    /// Takes up to <paramref name="wanted"/> permits from a budget of <paramref name="perSecond"/> per
+    /// wall-clock second of the database server, shared by every instance (one atomic upsert). Grants
+    /// nothing in the last <paramref name="margin"/> of a second, so work started under a grant cannot
+    /// spill into the next second. With nothing granted, RetryAfter says when the next second starts.
+    /// </summary>
+    public async Task<PermitGrant> TakePerSecondAsync(string bucket, int wanted, int perSecond, TimeSpan margin, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(wanted, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(perSecond, 1);
+        // Every request adds what it asked for; what it gets is what was left before it came
+        // (hits − wanted) up to the budget. Over-counting past the budget is harmless: the window ends.
+        const string sql = """
+            WITH clock AS (SELECT clock_timestamp() AS now),
+            win AS (SELECT date_trunc('second', now) AS window_start, now FROM clock),
+            hit AS (
+                INSERT INTO rate_limit_counters (bucket, window_start, hits)
+                SELECT @bucket, window_start, @wanted FROM win WHERE now < window_start + @open
+                ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counters.hits + excluded.hits
+                RETURNING hits
+            )
+            SELECT win.window_start, win.now, (SELECT hits FROM hit) AS hits FROM win
+            """;
+        var open = TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(Math.Clamp(margin.Ticks, 0, TimeSpan.FromMilliseconds(900).Ticks));
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<PermitWindow>(new CommandDefinition(
+            sql, new { bucket = "permits:" + bucket, wanted, open }, cancellationToken: cancellationToken));
+        var granted = row.Hits is { } hits ? Math.Clamp(perSecond - (hits - wanted), 0, wanted) : 0;
+        var nextSecond = row.WindowStart + TimeSpan.FromSeconds(1) - row.Now;
+        return new PermitGrant(granted, granted > 0 ? TimeSpan.Zero : nextSecond > TimeSpan.Zero ? nextSecond : TimeSpan.Zero);
+    }
+
     /// <summary>Housekeeping: windows that ended are no longer consulted.</summary>
     public async Task<int> DeleteEndedWindowsAsync(CancellationToken cancellationToken)
     {
@@ -48,6 +80,8 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<RateLimitO
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(sql, new { cutoff = clock.GetUtcNow() - TimeSpan.FromHours(2) }, cancellationToken: cancellationToken));
     }
+
+    private sealed record PermitWindow(DateTimeOffset WindowStart, DateTimeOffset Now, int? Hits);
 
     // Keys are user ids and IP addresses: only a hash of them is stored.
     private static string Bucket(RateLimitPolicy policy, string key) =>

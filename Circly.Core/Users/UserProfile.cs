@@ -17,6 +17,12 @@ public sealed record PushTokenRequest(string? Token, string? Platform);
 
 public sealed record PushTokenRegistration(string Token, string Platform, bool IsActive);
 
+/// <summary>An active device of a user, for sending pushes.</summary>
+public sealed record UserPushToken(Guid UserId, string Token);
+
+/// <summary>A token Expo reported as DeviceNotRegistered for a push sent at SentAt.</summary>
+public sealed record UnregisteredPushToken(string Token, DateTimeOffset SentAt);
+
 /// <summary>What Auth needs to check a login; internal to Users and Auth.</summary>
 public sealed record DeviceAccount(Guid Id, byte[] DeviceSecretHash, bool IsBanned);
 

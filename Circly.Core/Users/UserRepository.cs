@@ -97,6 +97,30 @@ internal sealed class UserRepository(NpgsqlDataSource dataSource)
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>The active tokens of active, unbanned users among the given ones.</summary>
+    public async Task<IReadOnlyList<UserPushToken>> GetActivePushTokensAsync(Guid[] userIds, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT t.user_id, t.token FROM push_tokens t
+            JOIN users u ON u.id = t.user_id AND u.is_active AND NOT u.is_banned
+            WHERE t.user_id = ANY(@userIds) AND t.is_active
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<UserPushToken>(new CommandDefinition(sql, new { userIds }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>One statement for all tokens; a token registered (again) after the failed push stays active.</summary>
+    public async Task<int> DeactivatePushTokensAsync(string[] tokens, DateTime[] sentAt, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            UPDATE push_tokens p SET is_active = false, deactivated_at = now(), updated_at = now()
+            FROM unnest(@tokens, @sentAt) AS dead (token, sent_at)
+            WHERE p.token = dead.token AND p.is_active AND p.updated_at <= dead.sent_at
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, new { tokens, sentAt }, cancellationToken: cancellationToken));
+    }
+
     public async Task<bool> DeleteAsync(Guid userId, IEnumerable<IAccountDataCleaner> cleaners, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

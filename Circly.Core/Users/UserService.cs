@@ -48,6 +48,26 @@ public sealed class UserService
         return new PushTokenRegistration(token, platform, true);
     }
 
+    /// <summary>For the notification fan-out: (user, token) for every active device of these users, in one query.</summary>
+    public Task<IReadOnlyList<UserPushToken>> GetActivePushTokensAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken) =>
+        userIds.Count == 0
+            ? Task.FromResult<IReadOnlyList<UserPushToken>>([])
+            : _repository.GetActivePushTokensAsync(userIds.Distinct().ToArray(), cancellationToken);
+
+    /// <summary>
+    /// Stops pushing to devices Expo reported as DeviceNotRegistered, in one statement. A token
+    /// registered again after the push that failed (a reinstall) is left active. Returns how many were deactivated.
+    /// </summary>
+    public Task<int> DeactivatePushTokensAsync(IReadOnlyCollection<UnregisteredPushToken> tokens, CancellationToken cancellationToken)
+    {
+        if (tokens.Count == 0)
+        {
+            return Task.FromResult(0);
+        }
+        var latest = tokens.GroupBy(t => t.Token, StringComparer.Ordinal).Select(g => (Token: g.Key, SentAt: g.Max(t => t.SentAt))).ToList();
+        return _repository.DeactivatePushTokensAsync(latest.Select(t => t.Token).ToArray(), latest.Select(t => t.SentAt.UtcDateTime).ToArray(), cancellationToken);
+    }
+
     public async Task DeleteAccountAsync(Guid userId, CancellationToken cancellationToken)
     {
         if (!await _repository.DeleteAsync(userId, _cleaners, cancellationToken))

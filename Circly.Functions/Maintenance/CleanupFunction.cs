@@ -10,9 +10,9 @@ public sealed partial class CleanupFunction(CleanupService cleanup, ILogger<Clea
     public async Task Cleanup([TimerTrigger("%CLEANUP_SCHEDULE%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var report = await cleanup.RunAsync(cancellationToken);
-        LogCleaned(logger, report.RateLimitWindows, report.RefreshTokens);
+        LogCleaned(logger, report.RateLimitWindows, report.RefreshTokens, report.DailyPushCounts);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cleanup removed {RateLimitWindows} rate-limit windows and {RefreshTokens} refresh tokens")]
-    private static partial void LogCleaned(ILogger logger, int rateLimitWindows, int refreshTokens);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cleanup removed {RateLimitWindows} rate-limit windows, {RefreshTokens} refresh tokens and {DailyPushCounts} daily push counters")]
+    private static partial void LogCleaned(ILogger logger, int rateLimitWindows, int refreshTokens, int dailyPushCounts);
 }

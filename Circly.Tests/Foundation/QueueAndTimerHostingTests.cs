@@ -9,7 +9,7 @@ public sealed class QueueAndTimerHostingTests(CirclyStack stack) : IAsyncLifetim
 {
     private TestApp _probe = null!;
 
-    public async ValueTask InitializeAsync() => _probe = await ProbeApp.StartAsync(stack);
+    public async ValueTask InitializeAsync() => _probe = await ProbeApp.StartAsync(stack, runQueues: true);
 
     public async ValueTask DisposeAsync() => await _probe.DisposeAsync();
 

@@ -29,6 +29,15 @@ public sealed class AzuriteServer : IAsyncDisposable
         {
             return new AzuriteServer(external, null, null);
         }
+        return await StartPrivateAsync();
+    }
+
+    /// <summary>
+    /// An Azurite of its own, whatever CIRCLY_TEST_STORAGE says: for tests whose queue consumers
+    /// and poison messages must not meet the shared stack's (the push pipeline's).
+    /// </summary>
+    public static async Task<AzuriteServer> StartPrivateAsync()
+    {
         var dataDir = Path.Combine(Path.GetTempPath(), $"circly-test-azurite-{Guid.NewGuid():N}");
         int blob = FreePort.Next(), queue = FreePort.Next(), table = FreePort.Next();
         var process = ProcessRunner.Start("bash", [RepoPaths.Script("azurite.sh"), dataDir, blob.ToString(), queue.ToString(), table.ToString()]);

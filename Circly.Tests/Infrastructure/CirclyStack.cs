@@ -19,6 +19,9 @@ public sealed class CirclyStack : IAsyncLifetime
 
     public TestApp Api { get; private set; } = null!;
 
+    /// <summary>Where the shared API's push sender delivers (Expo itself cannot be reached from tests).</summary>
+    public ExpoTestServer Expo { get; private set; } = null!;
+
     public ApiClient Client => Api.Client;
 
     public async ValueTask InitializeAsync()
@@ -28,12 +31,14 @@ public sealed class CirclyStack : IAsyncLifetime
         Postgres = await postgres;
         Azurite = await azurite;
         DatabaseConnectionString = await Postgres.CreateDatabaseAsync();
-        Api = await TestApp.StartAsync(Settings(DatabaseConnectionString, Azurite.ConnectionString));
+        Expo = await ExpoTestServer.StartAsync();
+        Api = await TestApp.StartAsync(Settings());
     }
 
     /// <summary>The settings an API under test runs with; tests may start more apps with changes.</summary>
-    public static Dictionary<string, string?> Settings(string database, string storage) => new()
+    public static Dictionary<string, string?> Settings(string database, string storage, string expoBaseUrl = UnreachableExpo) => new()
     {
+        ["Expo:BaseUrl"] = expoBaseUrl,
         ["Database:ConnectionString"] = database,
         ["Database:MigrateOnStartup"] = "true",
         ["AzureWebJobsStorage"] = storage,
@@ -56,16 +61,24 @@ public sealed class CirclyStack : IAsyncLifetime
         ["OUTBOX_SWEEP_SCHEDULE"] = "30 * * * * *",
         ["CLOSE_POLLS_SCHEDULE"] = "0 * * * * *",
         ["DEADLINE_REMINDERS_SCHEDULE"] = "15 * * * * *",
+        ["PUSH_RECEIPTS_SCHEDULE"] = "0 */5 * * * *",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
-    public Dictionary<string, string?> Settings() => Settings(DatabaseConnectionString, Azurite.ConnectionString);
+    public Dictionary<string, string?> Settings() => Settings(DatabaseConnectionString, Azurite.ConnectionString, Expo.BaseAddress.ToString());
+
+    /// <summary>A closed loopback port: an app that is not meant to push fails fast instead of reaching out.</summary>
+    private const string UnreachableExpo = "http://127.0.0.1:9/";
 
     public async ValueTask DisposeAsync()
     {
         if (Api is not null)
         {
             await Api.DisposeAsync();
+        }
+        if (Expo is not null)
+        {
+            await Expo.DisposeAsync();
         }
         if (Azurite is not null)
         {

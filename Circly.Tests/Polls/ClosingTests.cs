@@ -64,7 +64,7 @@ public sealed class ClosingTests(CirclyStack stack)
     {
         var circle = await stack.Client.NewCircleAsync(size: 4);
         var pollId = await stack.NewPollAsync(circle);
-        var voter = circle.Friends[0];
+        var voter = circle.Others[0];
         await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = await stack.OptionForAsync(pollId, voter) }, voter.AccessToken);
         await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
         await connection.ExecuteAsync("UPDATE polls SET deadline = now() + interval '30 minutes' WHERE id = @pollId", new { pollId });
@@ -75,6 +75,6 @@ public sealed class ClosingTests(CirclyStack stack)
         var nonVoters = await service.GetNonVoterUserIdsAsync(pollId, TestContext.Current.CancellationToken);
 
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM outbox_events WHERE event_type = 'PollDeadlineSoon' AND payload->>'pollId' = @id", new { id = pollId.ToString() }));
-        Assert.Equal(circle.Everyone.Where(m => m != voter).Select(m => m.UserId).Order(), nonVoters.Order());
+        Assert.Equal(circle.Members.Where(m => m != voter).Select(m => m.UserId).Order(), nonVoters.Order());
     }
 }

@@ -49,7 +49,7 @@ public sealed class PollAccessTests(CirclyStack stack)
     {
         var circle = await stack.Client.NewCircleAsync(size: 4);
         var pollId = await stack.NewPollAsync(circle);
-        var leaver = circle.Friends[2];
+        var leaver = circle.Others[2];
 
         Assert.True((await stack.Client.PostAsync($"/v1/circles/{circle.Id}/leave", null, leaver.AccessToken)).Success);
         var call = await stack.Client.GetAsync($"/v1/polls/{pollId}", leaver.AccessToken);
@@ -57,7 +57,7 @@ public sealed class PollAccessTests(CirclyStack stack)
         Assert.Equal(HttpStatusCode.Forbidden, call.Status);
         Assert.Equal(ErrorCodes.CircleNotMember, call.ErrorCode);
         var stillThere = await stack.Client.GetAsync($"/v1/polls/{pollId}", circle.Owner.AccessToken);
-        Assert.Contains(stillThere.Data.GetProperty("options").EnumerateArray(), o => o.GetProperty("memberNickname").GetString() == "Friend 3");
+        Assert.Contains(stillThere.Data.GetProperty("options").EnumerateArray(), o => o.GetProperty("memberNickname").GetString() == "Member 4");
     }
 
     [Fact]
@@ -67,8 +67,8 @@ public sealed class PollAccessTests(CirclyStack stack)
         var pollId = await stack.NewPollAsync(circle);
         var later = DateTimeOffset.UtcNow.AddHours(6);
 
-        var notCreatorPut = await stack.Client.PutAsync($"/v1/polls/{pollId}", new { deadline = later }, circle.Friends[0].AccessToken);
-        var notCreatorDelete = await stack.Client.DeleteAsync($"/v1/polls/{pollId}", circle.Friends[0].AccessToken);
+        var notCreatorPut = await stack.Client.PutAsync($"/v1/polls/{pollId}", new { deadline = later }, circle.Others[0].AccessToken);
+        var notCreatorDelete = await stack.Client.DeleteAsync($"/v1/polls/{pollId}", circle.Others[0].AccessToken);
         var extended = await stack.Client.PutAsync($"/v1/polls/{pollId}", new { deadline = later }, circle.Owner.AccessToken);
 
         Assert.Equal(ErrorCodes.PollNotCreator, notCreatorPut.ErrorCode);
@@ -77,7 +77,7 @@ public sealed class PollAccessTests(CirclyStack stack)
         Assert.Equal(later.ToUnixTimeSeconds(), extended.Data.GetProperty("deadline").GetDateTimeOffset().ToUnixTimeSeconds());
 
         Assert.True((await stack.Client.DeleteAsync($"/v1/polls/{pollId}", circle.Owner.AccessToken)).Success);
-        Assert.Equal(ErrorCodes.PollNotFound, (await stack.Client.GetAsync($"/v1/polls/{pollId}", circle.Friends[0].AccessToken)).ErrorCode);
+        Assert.Equal(ErrorCodes.PollNotFound, (await stack.Client.GetAsync($"/v1/polls/{pollId}", circle.Others[0].AccessToken)).ErrorCode);
     }
 
     [Fact]

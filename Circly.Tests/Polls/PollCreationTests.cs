@@ -19,7 +19,7 @@ public sealed class PollCreationTests(CirclyStack stack)
         Assert.Equal(HttpStatusCode.Created, call.Status);
         var poll = call.Data;
         var nicknames = poll.GetProperty("options").EnumerateArray().Select(o => o.GetProperty("memberNickname").GetString()).Order().ToList();
-        Assert.Equal(Enumerable.Range(1, 5).Select(i => $"Friend {i}").Order(), nicknames);
+        Assert.Equal(Enumerable.Range(2, 5).Select(i => $"Member {i}").Order(), nicknames);
         Assert.Equal(Enumerable.Range(0, 5), poll.GetProperty("options").EnumerateArray().Select(o => o.GetProperty("displayOrder").GetInt32()));
         Assert.Equal(6, poll.GetProperty("totalParticipants").GetInt32());
         Assert.Equal(0, poll.GetProperty("totalVotes").GetInt32());
@@ -38,11 +38,11 @@ public sealed class PollCreationTests(CirclyStack stack)
         await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
         var usesBefore = await connection.ExecuteScalarAsync<int>("SELECT usage_count FROM question_templates WHERE id = @templateId", new { templateId });
 
-        var call = await stack.Client.PostAsync("/v1/polls", new { templateId, circleId = circle.Id, deadline = DateTimeOffset.UtcNow.AddHours(3) }, circle.Friends[0].AccessToken);
+        var call = await stack.Client.PostAsync("/v1/polls", new { templateId, circleId = circle.Id, deadline = DateTimeOffset.UtcNow.AddHours(3) }, circle.Others[0].AccessToken);
         var pollId = call.Data.GetProperty("id").GetGuid();
 
         Assert.True(await connection.ExecuteScalarAsync<int>("SELECT usage_count FROM question_templates WHERE id = @templateId", new { templateId }) > usesBefore);
-        Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT polls_created FROM circle_members WHERE user_id = @UserId AND is_active", new { circle.Friends[0].UserId }));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT polls_created FROM circle_members WHERE user_id = @UserId AND is_active", new { circle.Others[0].UserId }));
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM outbox_events WHERE event_type = 'PollCreated' AND payload->>'pollId' = @id", new { id = pollId.ToString() }));
     }
 
@@ -108,7 +108,7 @@ public sealed class PollCreationTests(CirclyStack stack)
         var circle = await stack.Client.NewCircleAsync(size: 3);
         var outsider = await stack.Client.NewUserAsync();
 
-        var call = await stack.CreatePollAsync(circle, outsider);
+        var call = await stack.CreatePollAsync(circle, new TestMember(outsider, Guid.Empty, "Outsider"));
 
         Assert.Equal(HttpStatusCode.NotFound, call.Status);
         Assert.Equal(ErrorCodes.CircleNotFound, call.ErrorCode);

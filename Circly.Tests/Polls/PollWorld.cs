@@ -5,29 +5,11 @@ using Npgsql;
 
 namespace Circly.Tests.Polls;
 
-/// <summary>A circle of signed-in members, made through the API, and its polls.</summary>
-public sealed record TestCircle(Guid Id, Session Owner, IReadOnlyList<Session> Friends)
-{
-    public IReadOnlyList<Session> Everyone => [Owner, .. Friends];
-}
-
 public static class PollWorld
 {
-    public static async Task<TestCircle> NewCircleAsync(this ApiClient client, int size, int maxMembers = 50)
-    {
-        var owner = await client.NewUserAsync();
-        var created = await client.PostAsync("/v1/circles", new { name = "Poll Club", nickname = "Owner", maxMembers }, owner.AccessToken);
-        Ensure(created, HttpStatusCode.Created);
-        var circleId = created.Data.GetProperty("id").GetGuid();
-        var code = created.Data.GetProperty("inviteCode").GetString();
-        var friends = await Task.WhenAll(Enumerable.Range(1, size - 1).Select(async i =>
-        {
-            var friend = await client.NewUserAsync();
-            Ensure(await client.PostAsync("/v1/circles/join", new { inviteCode = code, nickname = $"Friend {i}" }, friend.AccessToken), HttpStatusCode.OK);
-            return friend;
-        }));
-        return new TestCircle(circleId, owner, friends);
-    }
+    /// <summary>A circle of <paramref name="size"/> members with a new owner ("Member 1"); the others are "Member 2" to "Member n".</summary>
+    public static async Task<TestCircle> NewCircleAsync(this ApiClient client, int size, int? maxMembers = null) =>
+        await client.NewCircleAsync(await client.NewUserAsync(), memberCount: size, maxMembers: maxMembers);
 
     public static async Task<Guid> RandomTemplateAsync(this CirclyStack stack)
     {
@@ -35,7 +17,7 @@ public static class PollWorld
         return await connection.ExecuteScalarAsync<Guid>("SELECT id FROM question_templates WHERE is_active ORDER BY random() LIMIT 1");
     }
 
-    public static async Task<ApiCall> CreatePollAsync(this CirclyStack stack, TestCircle circle, Session? creator = null, TimeSpan? lasting = null) =>
+    public static async Task<ApiCall> CreatePollAsync(this CirclyStack stack, TestCircle circle, TestMember? creator = null, TimeSpan? lasting = null) =>
         await stack.Client.PostAsync("/v1/polls", new
         {
             templateId = await stack.RandomTemplateAsync(),
@@ -43,7 +25,7 @@ public static class PollWorld
             deadline = DateTimeOffset.UtcNow + (lasting ?? TimeSpan.FromHours(2)),
         }, (creator ?? circle.Owner).AccessToken);
 
-    public static async Task<Guid> NewPollAsync(this CirclyStack stack, TestCircle circle, Session? creator = null)
+    public static async Task<Guid> NewPollAsync(this CirclyStack stack, TestCircle circle, TestMember? creator = null)
     {
         var call = await stack.CreatePollAsync(circle, creator);
         Ensure(call, HttpStatusCode.Created);
@@ -51,19 +33,12 @@ public static class PollWorld
     }
 
     /// <summary>An option of the poll that is not the voter themself.</summary>
-    public static async Task<Guid> OptionForAsync(this CirclyStack stack, Guid pollId, Session voter, int skip = 0)
+    public static async Task<Guid> OptionForAsync(this CirclyStack stack, Guid pollId, TestMember voter, int skip = 0)
     {
         var poll = await stack.Client.GetAsync($"/v1/polls/{pollId}", voter.AccessToken);
-        var mine = await stack.NicknameOfAsync(voter);
         return poll.Data.GetProperty("options").EnumerateArray()
-            .Where(o => o.GetProperty("memberNickname").GetString() != mine)
+            .Where(o => o.GetProperty("memberNickname").GetString() != voter.Nickname)
             .Skip(skip).First().GetProperty("id").GetGuid();
-    }
-
-    public static async Task<string?> NicknameOfAsync(this CirclyStack stack, Session member)
-    {
-        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
-        return await connection.ExecuteScalarAsync<string?>("SELECT nickname FROM circle_members WHERE user_id = @UserId AND is_active LIMIT 1", new { member.UserId });
     }
 
     /// <summary>Moves a poll's deadline into the past, as time passing would.</summary>

@@ -11,9 +11,9 @@ public sealed class ResultsTests(CirclyStack stack)
     {
         var circle = await stack.Client.NewCircleAsync(size: 4);
         var pollId = await stack.NewPollAsync(circle);
-        var first = circle.Friends[0];
+        var first = circle.Others[0];
         await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = await stack.OptionForAsync(pollId, first) }, first.AccessToken);
-        var viewer = circle.Friends[1];
+        var viewer = circle.Others[1];
 
         var before = await stack.Client.GetAsync($"/v1/polls/{pollId}/results", viewer.AccessToken);
         var pollBefore = await stack.Client.GetAsync($"/v1/polls/{pollId}", viewer.AccessToken);
@@ -36,7 +36,7 @@ public sealed class ResultsTests(CirclyStack stack)
         await stack.ExpireAsync(pollId);
         await stack.Api.Get<PollService>().CloseExpiredAsync(TestContext.Current.CancellationToken);
 
-        var call = await stack.Client.GetAsync($"/v1/polls/{pollId}/results", circle.Friends[2].AccessToken);
+        var call = await stack.Client.GetAsync($"/v1/polls/{pollId}/results", circle.Others[2].AccessToken);
 
         Assert.True(call.Data.GetProperty("isClosed").GetBoolean());
         Assert.True(call.Data.GetProperty("resultsVisible").GetBoolean());
@@ -87,7 +87,7 @@ public sealed class ResultsTests(CirclyStack stack)
     {
         var circle = await stack.Client.NewCircleAsync(size: 4);
         var pollId = await stack.NewPollAsync(circle);
-        var reader = circle.Friends[0];
+        var reader = circle.Others[0];
         await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = await stack.OptionForAsync(pollId, reader) }, reader.AccessToken);
 
         foreach (var path in new[] { $"/v1/polls/{pollId}", $"/v1/polls/{pollId}/results" })
@@ -100,7 +100,7 @@ public sealed class ResultsTests(CirclyStack stack)
             Assert.Empty(unchanged.RawBody);
         }
 
-        var other = circle.Friends[1];
+        var other = circle.Others[1];
         var tagBefore = (await stack.Client.GetAsync($"/v1/polls/{pollId}/results", reader.AccessToken)).Header("ETag")!;
         await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = await stack.OptionForAsync(pollId, other) }, other.AccessToken);
         var changed = await stack.Client.GetAsync($"/v1/polls/{pollId}/results", reader.AccessToken, new Dictionary<string, string> { ["If-None-Match"] = tagBefore });

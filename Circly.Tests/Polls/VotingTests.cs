@@ -13,7 +13,7 @@ public sealed class VotingTests(CirclyStack stack)
     {
         var circle = await stack.Client.NewCircleAsync(size: 4);
         var pollId = await stack.NewPollAsync(circle);
-        var voter = circle.Friends[0];
+        var voter = circle.Others[0];
         var option = await stack.OptionForAsync(pollId, voter);
 
         var call = await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = option }, voter.AccessToken);
@@ -30,9 +30,9 @@ public sealed class VotingTests(CirclyStack stack)
     {
         var circle = await stack.Client.NewCircleAsync(size: 4);
         var pollId = await stack.NewPollAsync(circle);
-        var voter = circle.Friends[1];
+        var voter = circle.Others[1];
         var poll = await stack.Client.GetAsync($"/v1/polls/{pollId}", voter.AccessToken);
-        var self = poll.Data.GetProperty("options").EnumerateArray().Single(o => o.GetProperty("memberNickname").GetString() == "Friend 2").GetProperty("id").GetGuid();
+        var self = poll.Data.GetProperty("options").EnumerateArray().Single(o => o.GetProperty("memberNickname").GetString() == "Member 3").GetProperty("id").GetGuid();
 
         var call = await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = self }, voter.AccessToken);
 
@@ -100,13 +100,8 @@ public sealed class VotingTests(CirclyStack stack)
         var poll = await stack.Client.GetAsync($"/v1/polls/{pollId}", circle.Owner.AccessToken);
         var options = poll.Data.GetProperty("options").EnumerateArray()
             .Select(o => (Id: o.GetProperty("id").GetGuid(), Nickname: o.GetProperty("memberNickname").GetString()!)).ToList();
-        var nicknames = new Dictionary<Guid, string> { [circle.Owner.UserId] = "Owner" };
-        for (var i = 0; i < circle.Friends.Count; i++)
-        {
-            nicknames[circle.Friends[i].UserId] = $"Friend {i + 1}";
-        }
         // Each voter picks the first option that is not themself: expected counts are known in advance.
-        var choices = circle.Everyone.Select(v => (Voter: v, Option: options.First(o => o.Nickname != nicknames[v.UserId]).Id)).ToList();
+        var choices = circle.Members.Select(v => (Voter: v, Option: options.First(o => o.Nickname != v.Nickname).Id)).ToList();
 
         var calls = await Task.WhenAll(choices.Select(c => stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = c.Option }, c.Voter.AccessToken)));
 
@@ -142,7 +137,7 @@ public sealed class VotingTests(CirclyStack stack)
         var circle = await stack.Client.NewCircleAsync(size: 3);
         var pollId = await stack.NewPollAsync(circle);
 
-        foreach (var voter in circle.Everyone)
+        foreach (var voter in circle.Members)
         {
             var call = await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = await stack.OptionForAsync(pollId, voter) }, voter.AccessToken);
             Assert.True(call.Success, call.RawBody);
@@ -160,8 +155,7 @@ public sealed class VotingTests(CirclyStack stack)
         var circle = await stack.Client.NewCircleAsync(size: 3);
         var pollId = await stack.NewPollAsync(circle);
         var latecomer = await stack.Client.NewUserAsync();
-        var circleView = await stack.Client.GetAsync($"/v1/circles/{circle.Id}", circle.Owner.AccessToken);
-        await stack.Client.PostAsync("/v1/circles/join", new { inviteCode = circleView.Data.GetProperty("inviteCode").GetString(), nickname = "Late Kid" }, latecomer.AccessToken);
+        await stack.Client.PostAsync("/v1/circles/join", new { inviteCode = circle.InviteCode, nickname = "Late Kid" }, latecomer.AccessToken);
 
         var call = await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = await stack.OptionForAsync(pollId, circle.Owner) }, latecomer.AccessToken);
 

@@ -1,0 +1,20 @@
+using Circly.Core.Outbox;
+
+namespace Circly.Core.Notifications;
+
+/// <summary>
+/// What each event says. Texts name the question, never a person: not who voted, not for whom,
+/// not who won (the results screen shows that to members who may see it).
+/// </summary>
+public static class NotificationTexts
+{
+    public sealed record Text(string Type, string Title, string Body);
+
+    public static Text For(string eventType, string questionText) => eventType switch
+    {
+        OutboxEventTypes.PollCreated => new(NotificationTypes.PollCreated, "New poll in your circle 🗳️", questionText),
+        OutboxEventTypes.PollDeadlineSoon => new(NotificationTypes.PollDeadlineSoon, "Last hour to vote ⏰", questionText),
+        OutboxEventTypes.PollClosed => new(NotificationTypes.PollResult, "Results are in 🎉", questionText),
+        _ => throw new ArgumentOutOfRangeException(nameof(eventType), eventType, "No notification for this event."),
+    };
+}

@@ -1,0 +1,191 @@
+using Circly.Core.RateLimiting;
+using Circly.Core.Users;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Circly.Core.Notifications;
+
+/// <summary>What became of one push batch.</summary>
+public sealed record PushBatchReport(int Messages, int AlreadySent, int Accepted, int TicketErrors, int Rejected, int Unknown, int Deactivated);
+
+/// <summary>
+/// Sends one push batch to Expo: claims each (event, device) first so that nothing is pushed twice,
+/// takes permits from the shared per-second budget, retries 429/5xx in process with back-off and
+/// then gives the unsent rest back to the queue, stores the tickets and deactivates devices Expo
+/// no longer knows.
+/// </summary>
+public sealed partial class PushSender
+{
+    /// <summary>The shared budget's name: one per Expo project, i.e. per app.</summary>
+    public const string PacingBucket = "expo-push";
+
+    private const string DeviceNotRegistered = "DeviceNotRegistered";
+
+    private readonly ExpoClient _expo;
+    private readonly PushTicketStore _tickets;
+    private readonly RateLimiter _rateLimiter;
+    private readonly UserService _users;
+    private readonly ExpoOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<PushSender> _logger;
+
+    internal PushSender(ExpoClient expo, PushTicketStore tickets, RateLimiter rateLimiter, UserService users, IOptions<ExpoOptions> options, TimeProvider clock, ILogger<PushSender> logger)
+    {
+        _expo = expo;
+        _tickets = tickets;
+        _rateLimiter = rateLimiter;
+        _users = users;
+        _options = options.Value;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    /// <summary>Throws when Expo stays unavailable (the queue retries the message) or the batch is invalid (poison).</summary>
+    public async Task<PushBatchReport> SendAsync(PushBatch batch, CancellationToken cancellationToken)
+    {
+        PushBatches.Validate(batch);
+        var unique = batch.Messages.DistinctBy(m => m.Token, StringComparer.Ordinal).ToList();
+        var pending = new List<PushClaim>(await _tickets.ClaimAsync(batch, unique, _clock.GetUtcNow(), cancellationToken));
+        int accepted = 0, ticketErrors = 0, rejected = 0, unknown = 0, deactivated = 0, failures = 0;
+        var alreadySent = unique.Count - pending.Count;
+        if (alreadySent > 0)
+        {
+            LogAlreadySent(_logger, batch.EventId, alreadySent, unique.Count);
+        }
+
+        while (pending.Count > 0)
+        {
+            int permits;
+            try
+            {
+                permits = await TakePermitsAsync(pending.Count, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                await _tickets.ReleaseAsync(pending, CancellationToken.None);
+                throw;
+            }
+            var chunk = pending.GetRange(0, permits);
+            ExpoCall<ExpoSendResponse> call;
+            try
+            {
+                call = await _expo.SendAsync(chunk.Select(ToExpo).ToList(), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Shutting down: the chunk in flight may have gone out; the rest goes back to the queue.
+                await _tickets.ReleaseAsync(pending.Skip(permits), CancellationToken.None);
+                throw;
+            }
+            switch (call.Outcome)
+            {
+                case ExpoOutcome.Success when call.Value!.Data is { } data && data.Count == chunk.Count:
+                    var outcomes = chunk.Select((claim, i) => ToOutcome(claim, data[i])).ToList();
+                    await _tickets.RecordAsync(outcomes, _clock.GetUtcNow(), CancellationToken.None);
+                    accepted += outcomes.Count(o => o.Status == PushTicketStatus.Ok);
+                    ticketErrors += outcomes.Count(o => o.Status == PushTicketStatus.Error);
+                    deactivated += await DeactivateAsync(outcomes, cancellationToken);
+                    LogTicketErrors(outcomes, batch.EventId);
+                    failures = 0;
+                    break;
+                case ExpoOutcome.Rejected:
+                    // Expo refused the request as such: sending it again cannot help, so the claims stay.
+                    await _tickets.RecordAsync(chunk.Select(c => new TicketOutcome(c, PushTicketStatus.Rejected, null, call.Problem)).ToList(), _clock.GetUtcNow(), CancellationToken.None);
+                    rejected += chunk.Count;
+                    LogRejected(_logger, batch.EventId, chunk.Count, call.StatusCode ?? 0, call.Problem ?? "");
+                    break;
+                case ExpoOutcome.Retry:
+                    failures++;
+                    var delay = Backoff.Delay(failures, _options.RetryBaseDelay, call.RetryAfter);
+                    if (failures >= _options.SendAttempts || delay > _options.MaxRetryDelay)
+                    {
+                        // Only what Expo certainly did not accept is given back for the queue's retry.
+                        await _tickets.ReleaseAsync(pending, CancellationToken.None);
+                        LogGivingBack(_logger, batch.EventId, pending.Count, call.StatusCode ?? 0, call.Problem ?? "", failures);
+                        throw new ExpoUnavailableException($"Expo answered {call.Problem} {failures} times; {pending.Count} notifications go back to the queue.");
+                    }
+                    LogRetrying(_logger, batch.EventId, call.StatusCode ?? 0, call.Problem ?? "", (int)delay.TotalMilliseconds);
+                    try
+                    {
+                        await Task.Delay(delay, _clock, cancellationToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        await _tickets.ReleaseAsync(pending, CancellationToken.None);
+                        throw;
+                    }
+                    continue;
+                default:
+                    // Timed out, cut off or unreadable: Expo may have sent these. At most once per device,
+                    // so they are not sent again; their claims stay as "unknown".
+                    await _tickets.RecordAsync(chunk.Select(c => new TicketOutcome(c, PushTicketStatus.Unknown, null, call.Problem)).ToList(), _clock.GetUtcNow(), CancellationToken.None);
+                    unknown += chunk.Count;
+                    LogUnknown(_logger, batch.EventId, chunk.Count, call.Problem ?? "");
+                    break;
+            }
+            pending.RemoveRange(0, permits);
+        }
+        return new PushBatchReport(batch.Messages.Count, alreadySent, accepted, ticketErrors, rejected, unknown, deactivated);
+    }
+
+    /// <summary>Waits until the shared per-second budget has room; returns how many may go now (1..wanted).</summary>
+    private async Task<int> TakePermitsAsync(int wanted, CancellationToken cancellationToken)
+    {
+        if (_options.MaxPerSecond <= 0)
+        {
+            return wanted;
+        }
+        while (true)
+        {
+            var grant = await _rateLimiter.TakePerSecondAsync(PacingBucket, Math.Min(wanted, _options.MaxPerSecond), _options.MaxPerSecond, _options.PacingMargin, cancellationToken);
+            if (grant.Granted > 0)
+            {
+                return grant.Granted;
+            }
+            // A few milliseconds of jitter so that instances do not all knock at the same instant.
+            await Task.Delay(grant.RetryAfter + TimeSpan.FromMilliseconds(Random.Shared.Next(1, 15)), _clock, cancellationToken);
+        }
+    }
+
+    private async Task<int> DeactivateAsync(IReadOnlyList<TicketOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        var dead = outcomes.Where(o => o.Error == DeviceNotRegistered)
+            .Select(o => new UnregisteredPushToken(o.Claim.Message.Token, o.Claim.ClaimedAt)).ToList();
+        return dead.Count == 0 ? 0 : await _users.DeactivatePushTokensAsync(dead, cancellationToken);
+    }
+
+    private void LogTicketErrors(IReadOnlyList<TicketOutcome> outcomes, Guid eventId)
+    {
+        var errors = outcomes.Where(o => o.Status == PushTicketStatus.Error).CountBy(o => o.Error ?? "Unknown").ToList();
+        if (errors.Count > 0)
+        {
+            LogErrors(_logger, eventId, errors.Sum(e => e.Value), outcomes.Count, string.Join(", ", errors.Select(e => $"{e.Key}={e.Value}")));
+        }
+    }
+
+    private static TicketOutcome ToOutcome(PushClaim claim, ExpoTicket ticket) =>
+        ticket.Status == PushTicketStatus.Ok && ticket.Id is { Length: > 0 }
+            ? new TicketOutcome(claim, PushTicketStatus.Ok, ticket.Id, null)
+            : new TicketOutcome(claim, PushTicketStatus.Error, null, ticket.Details?.Error ?? "Unknown");
+
+    private static ExpoPushRequest ToExpo(PushClaim claim) =>
+        new(claim.Message.Token, claim.Message.Title, claim.Message.Body, claim.Message.Data ?? new Dictionary<string, string>(), "default", "high");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId}: {Count} of {Total} notifications were sent before; skipped")]
+    private static partial void LogAlreadySent(ILogger logger, Guid eventId, int count, int total);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId}: {Count} of {Total} tickets are errors: {Errors}")]
+    private static partial void LogErrors(ILogger logger, Guid eventId, int count, int total, string errors);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event {EventId}: Expo rejected {Count} notifications with {Status} {Problem}; not retried")]
+    private static partial void LogRejected(ILogger logger, Guid eventId, int count, int status, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId}: Expo answered {Status} {Problem}; retrying in {DelayMs} ms")]
+    private static partial void LogRetrying(ILogger logger, Guid eventId, int status, string problem, int delayMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId}: Expo answered {Status} {Problem} {Failures} times; {Count} notifications go back to the queue")]
+    private static partial void LogGivingBack(ILogger logger, Guid eventId, int count, int status, string problem, int failures);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId}: outcome of {Count} notifications unknown ({Problem}); not sent again")]
+    private static partial void LogUnknown(ILogger logger, Guid eventId, int count, string problem);
+}

@@ -104,23 +104,43 @@ export RateLimit__UserPerMinute=1000000000 RateLimit__IpPerMinute=1000000000 Rat
 export RateLimit__JoinAttemptsPerUserPerHour=1000000000 RateLimit__JoinAttemptsPerIpPerHour=1000000000
 export Auth__AccessTokenLifetime=12:00:00 DevHost__RunTimers=false
 export Auth__Issuer="http://127.0.0.1:$api_port" App__PublicBaseUrl="http://127.0.0.1:$api_port"
-export Expo__BaseUrl="http://127.0.0.1:$((api_port + 1))" Expo__MaxPerSecond=${Expo__MaxPerSecond:-0}
+export Expo__BaseUrl="http://127.0.0.1:$((api_port + 1))"
 eval "$(scripts/local-secrets.sh "$work/keys")"
 eval "$(node scripts/settings-env.mjs local.settings.sample.json)"
 
-echo "Starting the API under Circly.DevHost on http://127.0.0.1:$api_port ..." >&2
-ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-  dotnet Circly.DevHost/bin/Release/net10.0/Circly.DevHost.dll --urls "http://127.0.0.1:$api_port" </dev/null >"$work/api.log" 2>&1 &
-children+=($!)
-api_pid=${children[-1]}
-scripts/wait-port.sh "$api_port" 120 "The API"
+start_api() { # $1 = Expo__MaxPerSecond
+  echo "Starting the API under Circly.DevHost on http://127.0.0.1:$api_port (Expo__MaxPerSecond=$1)..." >&2
+  Expo__MaxPerSecond=$1 ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+    dotnet Circly.DevHost/bin/Release/net10.0/Circly.DevHost.dll --urls "http://127.0.0.1:$api_port" </dev/null >>"$work/api.log" 2>&1 &
+  children+=($!)
+  api_pid=$!
+  scripts/wait-port.sh "$api_port" 120 "The API"
+}
+stop_api() {
+  kill "$api_pid" 2>/dev/null || true
+  wait "$api_pid" 2>/dev/null || true
+  unset 'children[-1]'
+}
+run_bench() {
+  BENCH_PG="$connection" BENCH_API_URL="http://127.0.0.1:$api_port" BENCH_API_PID="$api_pid" BENCH_PGBENCH="$pg_bin/pgbench" \
+  BENCH_STORAGE="$storage" BENCH_EXPO_PORT=$((api_port + 1)) BENCH_RESULTS="$results" BENCH_MACHINE="$machine" BENCH_COMMIT="$commit" \
+  BENCH_COMMAND="${BENCH_QUICK:+BENCH_QUICK=1 }./bench/run.sh $*" \
+    dotnet "$bench_dll" run "$@"
+}
 
 results="bench/results/$date-$commit.md"
 [ -n "${BENCH_QUICK:-}" ] && results="$work/quick-$date-$commit.md"
-BENCH_PG="$connection" BENCH_API_URL="http://127.0.0.1:$api_port" BENCH_API_PID="$api_pid" BENCH_PGBENCH="$pg_bin/pgbench" \
-BENCH_STORAGE="$storage" BENCH_EXPO_PORT=$((api_port + 1)) BENCH_RESULTS="$results" BENCH_MACHINE="$machine" BENCH_COMMIT="$commit" \
-BENCH_COMMAND="${BENCH_QUICK:+BENCH_QUICK=1 }./bench/run.sh $*" \
-  dotnet "$bench_dll" run "$@"
+: >"$work/api.log"
+start_api 0
+run_bench "$@"
+
+# Fan-out with Expo's pacing on needs the API started with Expo__MaxPerSecond=600.
+if [ $# = 0 ] || [[ " $* " == *" fanout "* ]]; then
+  stop_api
+  start_api 600
+  Expo__MaxPerSecond=600 BENCH_APPEND=1 BENCH_APPEND_TITLE="Fan-out with Expo pacing on (API restarted with Expo__MaxPerSecond=600)" \
+    run_bench fanout-paced
+fi
 
 if [ -n "${BENCH_PROFILE:-}" ]; then
   "${psql[@]}" -d "$database" -c "SELECT calls, round(total_exec_time::numeric, 0) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15"

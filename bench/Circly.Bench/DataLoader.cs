@@ -123,7 +123,7 @@ public sealed class DataLoader(NpgsqlDataSource db, LoadGenerator http, Progress
                 await writer.WriteAsync(circle.Id, NpgsqlDbType.Uuid);
                 await writer.WriteAsync($"Bench circle {n}", NpgsqlDbType.Text);
                 await writer.WriteAsync(circle.OwnerId, NpgsqlDbType.Uuid);
-                await writer.WriteAsync("B" + n.ToString("D7", CultureInfo.InvariantCulture), NpgsqlDbType.Text);
+                await writer.WriteAsync("B" + circle.Id.ToString("N")[..11].ToUpperInvariant(), NpgsqlDbType.Text);
                 await writer.WriteAsync("benchlink" + circle.Id.ToString("N"), NpgsqlDbType.Text);
                 await writer.WriteAsync(50, NpgsqlDbType.Integer);
                 await writer.WriteAsync(circle.Members.Length, NpgsqlDbType.Integer);

@@ -51,6 +51,7 @@ internal static class BenchRun
         var http = new LoadGenerator(client);
         var report = new Report { ApiPid = settings.ApiPid };
         var data = new DataLoader(db, http, progress);
+        await using var expo = await ExpoBenchServer.StartAsync(int.Parse(Env("BENCH_EXPO_PORT"), CultureInfo.InvariantCulture));
         var scenarioRunner = new Scenarios(settings, db, http, data, report, progress);
 
         await progress.StepAsync($"loading data{(settings.Quick ? " (BENCH_QUICK: small data, short runs)" : "")}");
@@ -80,7 +81,10 @@ internal static class BenchRun
                     await scenarioRunner.GrowthAsync();
                     break;
                 case "fanout":
-                    await scenarioRunner.FanOutAsync();
+                    await scenarioRunner.FanOutAsync(expo, pacing: 0);
+                    break;
+                case "fanout-paced":
+                    await scenarioRunner.FanOutAsync(expo, pacing: int.Parse(Env("Expo__MaxPerSecond"), CultureInfo.InvariantCulture));
                     break;
                 default:
                     await Console.Error.WriteLineAsync($"unknown scenario {scenario}; known: {string.Join(' ', All)}");
@@ -96,7 +100,14 @@ internal static class BenchRun
         var output = Environment.GetEnvironmentVariable("BENCH_RESULTS");
         if (!string.IsNullOrEmpty(output))
         {
-            await File.WriteAllTextAsync(output, report.Markdown(Env("BENCH_MACHINE"), Env("BENCH_COMMIT"), Env("BENCH_COMMAND")));
+            if (Environment.GetEnvironmentVariable("BENCH_APPEND") == "1" && File.Exists(output))
+            {
+                await File.AppendAllTextAsync(output, $"\n## {Env("BENCH_APPEND_TITLE")}\n\n{table}\n{report.Memory}\n");
+            }
+            else
+            {
+                await File.WriteAllTextAsync(output, report.Markdown(Env("BENCH_MACHINE"), Env("BENCH_COMMIT"), Env("BENCH_COMMAND")));
+            }
             await progress.StepAsync($"results written to {output}");
         }
         return 0;

@@ -232,7 +232,7 @@ public sealed class Scenarios(BenchSettings settings, NpgsqlDataSource db, LoadG
         {
             await progress.StepAsync($"loading {count:N0} polls whose deadline passed");
             var circles = Enumerable.Range(0, count).Select(n => data.Circles[n % data.Circles.Count]).ToList();
-            await data.CreatePollsAsync(circles, DataLoader.PollKind.Expired);
+            await data.CreatePollsAsync(circles, DataLoader.PollKind.Expired, withOptions: false);
             await data.AnalyzeAsync();
             await progress.StatusAsync($"POST /admin/functions/ClosePolls ({count:N0} expired polls)");
             var watch = Stopwatch.StartNew();
@@ -283,11 +283,76 @@ public sealed class Scenarios(BenchSettings settings, NpgsqlDataSource db, LoadG
         }
     }
 
-    /// <summary>4. Push fan-out: needs the notifications pipeline (see bench/README.md).</summary>
-    public async Task FanOutAsync()
+    /// <summary>
+    /// 4. Push fan-out: polls closing in circles totalling N recipients, through the closing timer,
+    /// the outbox, the outbox-events queue, the fan-out function, the push-batches queue and the push
+    /// sender, to the bench's Expo-compatible server. Pushes/s from the timer call to the last push.
+    /// </summary>
+    public async Task FanOutAsync(ExpoBenchServer expo, int pacing)
     {
-        await progress.StepAsync("scenario fanout: the notifications pipeline is not on this branch yet; skipped");
-        report.AddRow("| 4. fan-out | needs the notifications pipeline (outbox-events fan-out, push-batches sender) | not run | | | | | |");
+        var target = settings.Quick ? 2_000 : 10_000;
+        await progress.StepAsync($"scenario fanout (Expo pacing {(pacing == 0 ? "off" : pacing + "/s")}): {target:N0} recipients");
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            // Every bench user has a device; the daily cap is raised so that repeated runs push every time.
+            await connection.ExecuteAsync("""
+                INSERT INTO push_tokens (user_id, token, platform)
+                SELECT id, 'ExponentPushToken[bench' || replace(id::text, '-', '') || ']', 'ios' FROM users
+                ON CONFLICT DO NOTHING;
+                INSERT INTO notification_settings (user_id, max_per_day) SELECT id, 100 FROM users
+                ON CONFLICT (user_id) DO UPDATE SET max_per_day = 100;
+                DELETE FROM notification_daily_counts;
+                """);
+        }
+        var circles = new List<BenchCircle>();
+        var recipients = 0;
+        for (var i = 0; recipients < target; i++)
+        {
+            var circle = data.Circles[i % data.Circles.Count];
+            circles.Add(circle);
+            recipients += circle.Members.Length;
+        }
+        await data.CreatePollsAsync(circles, DataLoader.PollKind.Expired, withOptions: false);
+        // Let earlier scenarios' notifications drain first.
+        for (var quiet = 0; quiet < 30; quiet++)
+        {
+            var before = expo.Messages;
+            await Task.Delay(1000);
+            if (expo.Messages == before)
+            {
+                break;
+            }
+        }
+        expo.Limit = pacing;
+        expo.Reset();
+        await progress.StatusAsync($"closing {circles.Count} polls in circles with {recipients:N0} members");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var started = DateTime.UtcNow;
+        var (status, body, response) = await http.SendAsync(new BenchRequest(HttpMethod.Post, "/admin/functions/ClosePolls", null, "{}"), CancellationToken.None);
+        response.Dispose();
+        if (status != 202)
+        {
+            throw new InvalidOperationException($"ClosePolls answered {status}: {body}");
+        }
+        var lastProgress = watch.Elapsed;
+        long seen = 0;
+        while (expo.Messages < recipients && watch.Elapsed - lastProgress < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(250);
+            if (expo.Messages != seen)
+            {
+                seen = expo.Messages;
+                lastProgress = watch.Elapsed;
+            }
+            await progress.StatusAsync($"fan-out: {expo.Messages:N0}/{recipients:N0} pushes received, {expo.TooMany} answered 429, {watch.Elapsed.TotalSeconds:0}s");
+        }
+        var seconds = Math.Max(0.001, (expo.LastMessageAt - started).TotalSeconds);
+        var rate = expo.Messages / seconds;
+        var what = pacing == 0 ? "Expo pacing off (Expo__MaxPerSecond=0)" : $"Expo pacing on (Expo__MaxPerSecond={pacing}, server 429s above {pacing}/s)";
+        report.AddRow(string.Create(CultureInfo.InvariantCulture,
+            $"| 4. fan-out | {what}: {circles.Count} polls closing in circles totalling {recipients:N0} members | {rate:0} pushes/s ({expo.Messages:N0} in {seconds:0.0} s, busiest second {expo.BusiestSecond}) | | | | {recipients - expo.Messages} missing, {expo.TooMany} calls answered 429 | {report.Vm("VmHWM")} |"));
+        await progress.StepAsync($"fan-out: {expo.Messages:N0} pushes in {seconds:0.0} s = {rate:0}/s, {expo.TooMany} 429s");
+        expo.Limit = 0;
     }
 
     public Task MemoryAsync() => report.AddMemoryAsync(settings.ApiPid);

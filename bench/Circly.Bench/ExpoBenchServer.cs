@@ -20,8 +20,16 @@ public sealed class ExpoBenchServer : IAsyncDisposable
     private long _calls;
     private long _tooMany;
     private long _lastTicks;
+    private long _firstTicks;
 
     private ExpoBenchServer(WebApplication app) => _app = app;
+
+    /// <summary>Only pushes about these polls (data.pollId) are counted; others are answered and counted in Others.</summary>
+    public HashSet<string> Polls { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    private long _others;
+
+    public long Others => Interlocked.Read(ref _others);
 
     /// <summary>Messages per second above which calls get 429; 0 = no limit.</summary>
     public int Limit { get; set; }
@@ -31,6 +39,8 @@ public sealed class ExpoBenchServer : IAsyncDisposable
     public long Calls => Interlocked.Read(ref _calls);
 
     public long TooMany => Interlocked.Read(ref _tooMany);
+
+    public DateTime FirstMessageAt => new(Interlocked.Read(ref _firstTicks), DateTimeKind.Utc);
 
     public DateTime LastMessageAt => new(Interlocked.Read(ref _lastTicks), DateTimeKind.Utc);
 
@@ -71,13 +81,17 @@ public sealed class ExpoBenchServer : IAsyncDisposable
             Interlocked.Exchange(ref _calls, 0);
             Interlocked.Exchange(ref _tooMany, 0);
             Interlocked.Exchange(ref _lastTicks, 0);
+            Interlocked.Exchange(ref _firstTicks, 0);
+            Interlocked.Exchange(ref _others, 0);
         }
     }
 
     private async Task SendAsync(HttpContext context)
     {
         var body = await JsonNode.ParseAsync(context.Request.Body);
-        var count = body is JsonArray array ? array.Count : 1;
+        var items = body is JsonArray array ? array.ToList() : [body];
+        var count = items.Count;
+        var ours = items.Count(item => item?["data"]?["pollId"]?.GetValue<string>() is { } poll && Polls.Contains(poll));
         Interlocked.Increment(ref _calls);
         var second = DateTime.UtcNow.Ticks / TimeSpan.TicksPerSecond;
         lock (_gate)
@@ -91,8 +105,13 @@ public sealed class ExpoBenchServer : IAsyncDisposable
                 return;
             }
             _perSecond[second] = sent + count;
-            Interlocked.Add(ref _messages, count);
-            Interlocked.Exchange(ref _lastTicks, DateTime.UtcNow.Ticks);
+            Interlocked.Add(ref _messages, ours);
+            Interlocked.Add(ref _others, count - ours);
+            if (ours > 0)
+            {
+                Interlocked.Exchange(ref _lastTicks, DateTime.UtcNow.Ticks);
+                Interlocked.CompareExchange(ref _firstTicks, DateTime.UtcNow.Ticks, 0);
+            }
         }
         var tickets = new JsonArray();
         for (var i = 0; i < count; i++)

@@ -122,6 +122,7 @@ public sealed class Scenarios(BenchSettings settings, NpgsqlDataSource db, LoadG
         var queue = await VotesAsync(VotesNeeded(16) * 15 / 100 * levels.Length);
         var users = UsersById;
         var etags = new ConcurrentDictionary<(Guid, Guid), string>();
+        var seen = new List<(Guid User, Guid Poll)>();
         var random = new ThreadLocal<Random>(() => new Random(Environment.CurrentManagedThreadId));
         var members = data.Users.Where(u => data.CirclesOfUser.ContainsKey(u.Id)).ToArray();
 
@@ -146,12 +147,17 @@ public sealed class Scenarios(BenchSettings settings, NpgsqlDataSource db, LoadG
                     return new BenchRequest(HttpMethod.Get, "/v1/polls?limit=20", user.Token);
                 case < 45: // opening a poll
                     return new BenchRequest(HttpMethod.Get, $"/v1/polls/{AnyPoll(user.Id, false)}", user.Token);
-                case < 70: // polling results the app already has: If-None-Match, mostly 304
+                case < 70: // polling results the app already has: If-None-Match with the ETag it got, mostly 304
                     {
-                        var poll = AnyPoll(user.Id, true);
-                        etags.TryGetValue((user.Id, poll), out var etag);
-                        return new BenchRequest(HttpMethod.Get, $"/v1/polls/{poll}/results", user.Token, IfNoneMatch: etag,
-                            OnResponse: (response, _) => Remember(response, user.Id, poll));
+                        (Guid User, Guid Poll) pair;
+                        lock (seen)
+                        {
+                            pair = seen.Count == 0 ? (user.Id, AnyPoll(user.Id, true)) : seen[r.Next(seen.Count)];
+                        }
+                        etags.TryGetValue(pair, out var etag);
+                        var reader = users[pair.User];
+                        return new BenchRequest(HttpMethod.Get, $"/v1/polls/{pair.Poll}/results", reader.Token, IfNoneMatch: etag,
+                            OnResponse: (response, _) => Remember(response, pair.User, pair.Poll));
                     }
                 case < 82: // first look at results
                     {
@@ -170,9 +176,12 @@ public sealed class Scenarios(BenchSettings settings, NpgsqlDataSource db, LoadG
 
         void Remember(HttpResponseMessage response, Guid user, Guid poll)
         {
-            if (response.Headers.ETag is { } etag)
+            if (response.Headers.ETag is { } etag && etags.TryAdd((user, poll), etag.ToString()))
             {
-                etags[(user, poll)] = etag.ToString();
+                lock (seen)
+                {
+                    seen.Add((user, poll));
+                }
             }
         }
 

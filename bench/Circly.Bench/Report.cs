@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text;
+
+namespace Circly.Bench;
+
+/// <summary>The results table, printed and written to bench/results/&lt;date&gt;-&lt;commit&gt;.md.</summary>
+public sealed class Report
+{
+    private readonly List<string> _rows = [];
+    private readonly List<string> _notes = [];
+    private readonly Dictionary<string, double> _values = new(StringComparer.Ordinal);
+
+    public const string Header = "| scenario | what | throughput | p50 ms | p95 ms | p99 ms | errors | API VmHWM MB |";
+
+    public string Memory { get; private set; } = "";
+
+    public int ApiPid { get; set; }
+
+    public IReadOnlyDictionary<string, double> Values => _values;
+
+    public void Add(string scenario, string what, RunResult result, string unit)
+    {
+        var l = result.Latencies;
+        var statuses = string.Join(", ", result.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"));
+        _rows.Add(string.Create(CultureInfo.InvariantCulture,
+            $"| {scenario} | {what} | {result.Throughput:0} {unit} | {Latencies.Ms(l.Percentile(50))} | {Latencies.Ms(l.Percentile(95))} | {Latencies.Ms(l.Percentile(99))} | {result.Errors} of {result.Requests:N0} ({statuses}) | {Vm("VmHWM")} |"));
+        _values[$"{scenario}|{what}"] = result.Throughput;
+    }
+
+    public void AddTimed(string scenario, string what, double seconds, int errors, string detail)
+    {
+        _rows.Add(string.Create(CultureInfo.InvariantCulture, $"| {scenario} | {what} | {seconds:0.00} s per run | | | | {errors} ({detail}) | {Vm("VmHWM")} |"));
+        _values[$"{scenario}|{what}"] = seconds;
+    }
+
+    public void AddRow(string row) => _rows.Add(row);
+
+    public void AddLimit(double tps, string latency, string pgbenchOutput, double? apiVotesPerSecond)
+    {
+        var ratio = apiVotesPerSecond is { } api ? string.Create(CultureInfo.InvariantCulture, $"API votes/s = {api / tps * 100:0}% of pgbench") : "run `votes` too for the ratio";
+        _rows.Add(string.Create(CultureInfo.InvariantCulture, $"| limit | the vote's SQL through pgbench, 16 clients | {tps:0} tps | | | | {latency}; {ratio} | |"));
+        _values["limit"] = tps;
+        _notes.Add("pgbench output (limit):\n\n```\n" + pgbenchOutput.Trim() + "\n```");
+    }
+
+    public void Note(string scenario, string note) => _notes.Add($"{scenario}: {note}");
+
+    public Task AddMemoryAsync(int pid)
+    {
+        Memory = string.Create(CultureInfo.InvariantCulture, $"API process (DevHost, pid {pid}): peak resident memory VmHWM {Vm("VmHWM")} MB, now VmRSS {Vm("VmRSS")} MB.");
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A /proc/&lt;pid&gt;/status value in MB.</summary>
+    public string Vm(string field)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{ApiPid}/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+            if (line is null)
+            {
+                return "?";
+            }
+            var kb = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            return (kb / 1024.0).ToString("0", CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
+    public string Table()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(Header);
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var row in _rows)
+        {
+            text.AppendLine(row);
+        }
+        return text.ToString();
+    }
+
+    public string Markdown(string machine, string commit, string command)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"# Circly benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, commit {commit}");
+        text.AppendLine();
+        text.AppendLine(machine);
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Command: `{command}`. The load generator, the API and PostgreSQL share the same cores. See bench/README.md for how to read this.");
+        text.AppendLine();
+        text.Append(Table());
+        text.AppendLine();
+        if (Memory.Length > 0)
+        {
+            text.AppendLine(Memory);
+            text.AppendLine();
+        }
+        foreach (var note in _notes)
+        {
+            text.AppendLine(note);
+            text.AppendLine();
+        }
+        return text.ToString();
+    }
+}

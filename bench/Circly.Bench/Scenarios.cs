@@ -1,0 +1,405 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace Circly.Bench;
+
+public sealed record BenchSettings(bool Quick, string ApiUrl, int ApiPid, string PgBenchPath, string PgHost, int PgPort, string PgDatabase)
+{
+    public TimeSpan WarmUp => Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
+
+    public TimeSpan Duration => Quick ? TimeSpan.FromSeconds(6) : TimeSpan.FromSeconds(20);
+
+    public int Users => Quick ? 600 : 3000;
+
+    public int CirclesCount => Quick ? 60 : 300;
+}
+
+/// <summary>The benchmark scenarios; each adds rows to the report.</summary>
+public sealed class Scenarios(BenchSettings settings, NpgsqlDataSource db, LoadGenerator http, DataLoader data, Report report, Progress progress)
+{
+    private const int VoteConcurrency = 16;
+
+    private static string VoteBody(Guid optionId) => JsonSerializer.Serialize(new { optionId });
+
+    private Dictionary<Guid, BenchUser>? _byId;
+
+    private Dictionary<Guid, BenchUser> UsersById => _byId ??= data.Users.ToDictionary(u => u.Id);
+
+    private static Func<BenchRequest?> VoteSource(ConcurrentQueue<VoteTuple> queue, Dictionary<Guid, BenchUser> users) => () =>
+        queue.TryDequeue(out var vote)
+            ? new BenchRequest(HttpMethod.Post, $"/v1/polls/{vote.PollId}/vote", users[vote.UserId].Token, VoteBody(vote.OptionId))
+            : null;
+
+    private int VotesNeeded(int concurrency) => (int)((settings.WarmUp + settings.Duration).TotalSeconds * 2500) + concurrency;
+
+    private async Task<ConcurrentQueue<VoteTuple>> VotesAsync(int needed)
+    {
+        var polls = Math.Max(50, needed / 25);
+        await progress.StepAsync($"creating {polls:N0} open polls to vote in");
+        var tuples = await data.CreateVotablePollsAsync(polls);
+        await data.AnalyzeAsync();
+        return new ConcurrentQueue<VoteTuple>(tuples);
+    }
+
+    /// <summary>1. Many users voting in many open polls at once.</summary>
+    public async Task<RunResult> VotesAsync()
+    {
+        await progress.StepAsync("scenario votes");
+        var queue = await VotesAsync(VotesNeeded(VoteConcurrency));
+        var result = await http.RunAsync("votes", VoteConcurrency, settings.WarmUp, settings.Duration, VoteSource(queue, UsersById), progress);
+        report.Add("1. votes", $"{VoteConcurrency} concurrent voters, {result.Requests:N0} votes in open polls of 10–50 members", result, "votes/s");
+        return result;
+    }
+
+    /// <summary>The limit: the API's vote statements as raw SQL through pgbench.</summary>
+    public async Task<double> PgBenchAsync(double? apiVotesPerSecond)
+    {
+        await progress.StepAsync("limit: the vote transaction's SQL through pgbench");
+        var polls = settings.Quick ? 300 : 2000;
+        // pgbench's polls never fill up: eligible voters set high, so every transaction counts a vote.
+        var tuples = await data.CreateVotablePollsAsync(polls, eligibleOverride: 1_000_000);
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("""
+                DROP TABLE IF EXISTS bench_vote_tuples;
+                CREATE TABLE bench_vote_tuples (i integer PRIMARY KEY, poll_id uuid NOT NULL, user_id uuid NOT NULL, circle_id uuid NOT NULL, slot integer NOT NULL);
+                """);
+            await connection.ExecuteAsync("""
+                INSERT INTO bench_vote_tuples (i, poll_id, user_id, circle_id, slot)
+                SELECT ord, p, u, c, s + 1 FROM unnest(@polls, @users, @circles, @slots) WITH ORDINALITY AS t (p, u, c, s, ord)
+                """, new
+            {
+                polls = tuples.Select(t => t.PollId).ToArray(),
+                users = tuples.Select(t => t.UserId).ToArray(),
+                circles = tuples.Select(t => t.CircleId).ToArray(),
+                slots = tuples.Select(t => t.DisplayOrder).ToArray(),
+            });
+        }
+        await data.AnalyzeAsync();
+        var script = Path.Combine(AppContext.BaseDirectory, "vote.pgbench.sql");
+        var seconds = (int)(settings.WarmUp + settings.Duration).TotalSeconds;
+        var info = new ProcessStartInfo(settings.PgBenchPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            "-h", settings.PgHost, "-p", settings.PgPort.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-n", "-M", "simple",
+            "-c", VoteConcurrency.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", seconds.ToString(CultureInfo.InvariantCulture),
+            "-r", "-D", $"n={tuples.Count}", "-f", script, settings.PgDatabase,
+        })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        await progress.StatusAsync($"pgbench -c {VoteConcurrency} -T {seconds} on {tuples.Count:N0} prepared (poll, user, member, slot) tuples");
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var text = await output;
+        var tpsLine = text.Split('\n').FirstOrDefault(l => l.StartsWith("tps = ", StringComparison.Ordinal));
+        if (process.ExitCode != 0 || tpsLine is null)
+        {
+            throw new InvalidOperationException($"pgbench failed ({process.ExitCode}): {text}\n{await errors}");
+        }
+        var tps = double.Parse(tpsLine.Split(' ')[2], CultureInfo.InvariantCulture);
+        var latency = text.Split('\n').FirstOrDefault(l => l.StartsWith("latency average", StringComparison.Ordinal))?.Trim() ?? "";
+        report.AddLimit(tps, latency, text, apiVotesPerSecond);
+        return tps;
+    }
+
+    /// <summary>2. Mixed traffic in an app's proportions; the concurrency steps up while p99 stays under 50 ms.</summary>
+    public async Task MixedAsync()
+    {
+        await progress.StepAsync("scenario mixed");
+        var levels = settings.Quick ? new[] { 4, 16 } : new[] { 4, 8, 16, 32 };
+        var queue = await VotesAsync(VotesNeeded(16) * 15 / 100 * levels.Length);
+        var users = UsersById;
+        var etags = new ConcurrentDictionary<(Guid, Guid), string>();
+        var seen = new List<(Guid User, Guid Poll)>();
+        var random = new ThreadLocal<Random>(() => new Random(Environment.CurrentManagedThreadId));
+        var members = data.Users.Where(u => data.CirclesOfUser.ContainsKey(u.Id)).ToArray();
+
+        Guid AnyPoll(Guid user, bool closedOnly)
+        {
+            var r = random.Value!;
+            var circles = data.CirclesOfUser[user];
+            var circle = circles[r.Next(circles.Count)];
+            var closed = data.ClosedPollsByCircle[circle];
+            var open = data.OpenPollsByCircle[circle];
+            return closedOnly || open.Count == 0 || r.Next(2) == 0 ? closed[r.Next(closed.Count)] : open[r.Next(open.Count)];
+        }
+
+        BenchRequest? Next()
+        {
+            var r = random.Value!;
+            var user = members[r.Next(members.Length)];
+            var dice = r.Next(100);
+            switch (dice)
+            {
+                case < 25: // the home screen: the poll list
+                    return new BenchRequest(HttpMethod.Get, "/v1/polls?limit=20", user.Token);
+                case < 45: // opening a poll
+                    return new BenchRequest(HttpMethod.Get, $"/v1/polls/{AnyPoll(user.Id, false)}", user.Token);
+                case < 70: // polling results the app already has: If-None-Match with the ETag it got, mostly 304
+                    {
+                        (Guid User, Guid Poll) pair;
+                        lock (seen)
+                        {
+                            pair = seen.Count == 0 ? (user.Id, AnyPoll(user.Id, true)) : seen[r.Next(seen.Count)];
+                        }
+                        etags.TryGetValue(pair, out var etag);
+                        var reader = users[pair.User];
+                        return new BenchRequest(HttpMethod.Get, $"/v1/polls/{pair.Poll}/results", reader.Token, IfNoneMatch: etag,
+                            OnResponse: (response, _) => Remember(response, pair.User, pair.Poll));
+                    }
+                case < 82: // first look at results
+                    {
+                        var poll = AnyPoll(user.Id, true);
+                        return new BenchRequest(HttpMethod.Get, $"/v1/polls/{poll}/results", user.Token, OnResponse: (response, _) => Remember(response, user.Id, poll));
+                    }
+                case < 97: // a vote
+                    return queue.TryDequeue(out var vote)
+                        ? new BenchRequest(HttpMethod.Post, $"/v1/polls/{vote.PollId}/vote", users[vote.UserId].Token, VoteBody(vote.OptionId))
+                        : new BenchRequest(HttpMethod.Get, "/v1/polls?limit=20", user.Token);
+                default: // the app starting: a device login
+                    return new BenchRequest(HttpMethod.Post, "/v1/auth/device-login", null,
+                        JsonSerializer.Serialize(new { deviceId = user.DeviceId, deviceSecret = user.DeviceSecret, platform = "ios" }));
+            }
+        }
+
+        void Remember(HttpResponseMessage response, Guid user, Guid poll)
+        {
+            if (response.Headers.ETag is { } etag && etags.TryAdd((user, poll), etag.ToString()))
+            {
+                lock (seen)
+                {
+                    seen.Add((user, poll));
+                }
+            }
+        }
+
+        RunResult? best = null;
+        var rows = new List<RunResult>();
+        foreach (var concurrency in levels)
+        {
+            var result = await http.RunAsync("mixed", concurrency, settings.WarmUp, settings.Duration, Next, progress);
+            rows.Add(result);
+            await progress.StepAsync($"mixed c={concurrency}: {result.Throughput:0} req/s, p99 {Latencies.Ms(result.Latencies.Percentile(99))} ms, {result.Errors} errors");
+            if (result.Latencies.Percentile(99) < 50 && result.Errors == 0 && (best is null || result.Throughput > best.Throughput))
+            {
+                best = result;
+            }
+        }
+        foreach (var row in rows)
+        {
+            report.Add("2. mixed", $"concurrency {row.Concurrency}{(row == best ? " **best with p99 < 50 ms**" : "")}", row, "req/s");
+        }
+        report.Note("2. mixed", "Mix: 25% poll list, 20% poll read, 25% results with If-None-Match (304 when unchanged), 12% results without, 15% votes, 3% device logins.");
+    }
+
+    /// <summary>3. Result reads of a 50-member poll, by its members.</summary>
+    public async Task ResultsAsync()
+    {
+        await progress.StepAsync("scenario results");
+        var circle = data.Circles.First(c => c.Members.Length == 50);
+        var poll = data.ClosedPollsByCircle[circle.Id][0];
+        var readers = circle.Members.Select(m => UsersById[m]).ToArray();
+        var etags = new ConcurrentDictionary<Guid, string>();
+        var i = 0;
+        foreach (var conditional in new[] { false, true })
+        {
+            BenchRequest Next()
+            {
+                var reader = readers[(int)((uint)Interlocked.Increment(ref i) % readers.Length)];
+                etags.TryGetValue(reader.Id, out var etag);
+                return new BenchRequest(HttpMethod.Get, $"/v1/polls/{poll}/results", reader.Token, IfNoneMatch: conditional ? etag : null,
+                    OnResponse: (response, _) =>
+                    {
+                        if (response.Headers.ETag is { } tag)
+                        {
+                            etags[reader.Id] = tag.ToString();
+                        }
+                    });
+            }
+            var result = await http.RunAsync(conditional ? "results-304" : "results", VoteConcurrency, settings.WarmUp, settings.Duration, Next, progress);
+            report.Add("3. results (50 members)", conditional ? "If-None-Match with the current ETag (304)" : "full results (200)", result, "reads/s");
+        }
+    }
+
+    /// <summary>5. The closing timer over 10,000 and 100,000 expired polls.</summary>
+    public async Task ClosingAsync()
+    {
+        await progress.StepAsync("scenario closing timer");
+        foreach (var count in settings.Quick ? new[] { 10_000 } : new[] { 10_000, 100_000 })
+        {
+            await progress.StepAsync($"loading {count:N0} polls whose deadline passed");
+            var circles = Enumerable.Range(0, count).Select(n => data.Circles[n % data.Circles.Count]).ToList();
+            await data.CreatePollsAsync(circles, DataLoader.PollKind.Expired, withOptions: false);
+            await data.AnalyzeAsync();
+            // The SQL alone, on the same rows: EXPLAIN ANALYZE of the timer's statement, rolled back.
+            double sqlMs;
+            await using (var explain = await db.OpenConnectionAsync())
+            await using (var transaction = await explain.BeginTransactionAsync())
+            {
+                var plan = (await explain.QueryAsync<string>("""
+                    EXPLAIN (ANALYZE, FORMAT TEXT)
+                    WITH closed AS (
+                        UPDATE polls SET is_closed = true, closed_at = now(), version = version + 1, updated_at = now()
+                        WHERE is_active AND NOT is_closed AND deadline <= now()
+                        RETURNING id, circle_id, question_text, total_votes
+                    )
+                    INSERT INTO outbox_events (event_type, payload)
+                    SELECT 'PollClosed', jsonb_build_object('pollId', id, 'circleId', circle_id, 'questionText', question_text, 'totalVotes', total_votes)
+                    FROM closed
+                    RETURNING id
+                    """, transaction: transaction, commandTimeout: 600)).ToList();
+                var line = plan.Last(l => l.StartsWith("Execution Time", StringComparison.Ordinal));
+                sqlMs = double.Parse(line.Split(' ')[2], CultureInfo.InvariantCulture);
+                report.Note("5. closing timer", $"{count:N0} polls, EXPLAIN ANALYZE of the closing statement (rolled back):\n\n```\n{string.Join('\n', plan)}\n```");
+                await transaction.RollbackAsync();
+            }
+            await progress.StatusAsync($"POST /admin/functions/ClosePolls ({count:N0} expired polls)");
+            var watch = Stopwatch.StartNew();
+            var (status, body, response) = await http.SendAsync(new BenchRequest(HttpMethod.Post, "/admin/functions/ClosePolls", null, "{}"), CancellationToken.None);
+            response.Dispose();
+            var seconds = watch.Elapsed.TotalSeconds;
+            await using var connection = await db.OpenConnectionAsync();
+            var left = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM polls WHERE is_active AND NOT is_closed AND deadline <= now()");
+            report.AddTimed("5. closing timer", $"{count:N0} expired polls", seconds, status == 202 && left == 0 ? 0 : 1,
+                $"HTTP {status}, {left} expired polls left open{(status == 202 ? "" : ": " + body)}; the SQL alone {sqlMs / 1000:0.00} s (EXPLAIN ANALYZE)");
+            await progress.StepAsync($"closing {count:N0}: {seconds:0.00} s");
+        }
+    }
+
+    /// <summary>6. Votes/s and result reads as the database grows to 1,000, 10,000 and 100,000 polls.</summary>
+    public async Task GrowthAsync()
+    {
+        await progress.StepAsync("scenario growth");
+        var duration = settings.Quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(10);
+        foreach (var target in new[] { 1_000, 10_000, 100_000 })
+        {
+            var have = await data.PollCountAsync();
+            if (have < target)
+            {
+                await progress.StepAsync($"growing the database from {have:N0} to {target:N0} polls (closed polls with results and options)");
+                var circles = Enumerable.Range(0, (int)(target - have)).Select(n => data.Circles[n % data.Circles.Count]).ToList();
+                foreach (var (poll, circle) in await data.CreatePollsAsync(circles, DataLoader.PollKind.Closed))
+                {
+                    data.ClosedPollsByCircle[circle].Add(poll);
+                }
+                await data.AnalyzeAsync();
+            }
+            var queue = await VotesAsync((int)((settings.WarmUp + duration).TotalSeconds * 1200));
+            var polls = await data.PollCountAsync();
+            var votes = await http.RunAsync("growth votes", VoteConcurrency, settings.WarmUp, duration, VoteSource(queue, UsersById), progress);
+            report.Add("6. growth", $"votes, {polls:N0} polls in the database", votes, "votes/s");
+            var members = data.Users.Where(u => data.CirclesOfUser.ContainsKey(u.Id)).ToArray();
+            var random = new ThreadLocal<Random>(() => new Random(Environment.CurrentManagedThreadId));
+            var reads = await http.RunAsync("growth results", VoteConcurrency, settings.WarmUp, duration, () =>
+            {
+                var r = random.Value!;
+                var user = members[r.Next(members.Length)];
+                var circles = data.CirclesOfUser[user.Id];
+                var closed = data.ClosedPollsByCircle[circles[r.Next(circles.Count)]];
+                return new BenchRequest(HttpMethod.Get, $"/v1/polls/{closed[r.Next(closed.Count)]}/results", user.Token);
+            }, progress);
+            report.Add("6. growth", $"result reads, {polls:N0} polls in the database", reads, "reads/s");
+        }
+    }
+
+    /// <summary>
+    /// 4. Push fan-out: polls closing in circles totalling N recipients, through the closing timer,
+    /// the outbox, the outbox-events queue, the fan-out function, the push-batches queue and the push
+    /// sender, to the bench's Expo-compatible server. Pushes/s from the timer call to the last push.
+    /// </summary>
+    public async Task FanOutAsync(ExpoBenchServer expo, int pacing)
+    {
+        var target = settings.Quick ? 2_000 : 10_000;
+        await progress.StepAsync($"scenario fanout (Expo pacing {(pacing == 0 ? "off" : pacing + "/s")}): {target:N0} recipients");
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            // Every bench user has a device; the daily cap is raised so that repeated runs push every time.
+            await connection.ExecuteAsync("""
+                INSERT INTO push_tokens (user_id, token, platform)
+                SELECT id, 'ExponentPushToken[bench' || replace(id::text, '-', '') || ']', 'ios' FROM users
+                ON CONFLICT DO NOTHING;
+                INSERT INTO notification_settings (user_id, max_per_day) SELECT id, 100 FROM users
+                ON CONFLICT (user_id) DO UPDATE SET max_per_day = 100;
+                DELETE FROM notification_daily_counts;
+                """);
+        }
+        var circles = new List<BenchCircle>();
+        var recipients = 0;
+        for (var i = 0; recipients < target; i++)
+        {
+            var circle = data.Circles[i % data.Circles.Count];
+            circles.Add(circle);
+            recipients += circle.Members.Length;
+        }
+        var polls = await data.CreatePollsAsync(circles, DataLoader.PollKind.Expired, withOptions: false);
+        // Earlier scenarios' notifications are not part of this measurement: their queue messages are dropped.
+        var storage = Environment.GetEnvironmentVariable("BENCH_STORAGE");
+        if (!string.IsNullOrEmpty(storage))
+        {
+            foreach (var name in Circly.Core.Storage.StorageNames.Queues)
+            {
+                var queue = new Azure.Storage.Queues.QueueClient(storage, name);
+                if (await queue.ExistsAsync())
+                {
+                    await queue.ClearMessagesAsync();
+                }
+            }
+        }
+        for (var quiet = 0; quiet < 30; quiet++)
+        {
+            var before = expo.Messages;
+            await Task.Delay(1000);
+            if (expo.Messages == before)
+            {
+                break;
+            }
+        }
+        expo.Limit = pacing;
+        expo.Reset();
+        expo.Polls.Clear();
+        expo.Polls.UnionWith(polls.Select(p => p.Poll.ToString()));
+        await progress.StatusAsync($"closing {circles.Count} polls in circles with {recipients:N0} members");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var started = DateTime.UtcNow;
+        var (status, body, response) = await http.SendAsync(new BenchRequest(HttpMethod.Post, "/admin/functions/ClosePolls", null, "{}"), CancellationToken.None);
+        response.Dispose();
+        var timerSeconds = watch.Elapsed.TotalSeconds;
+        if (status != 202)
+        {
+            throw new InvalidOperationException($"ClosePolls answered {status}: {body}");
+        }
+        var lastProgress = watch.Elapsed;
+        long seen = 0;
+        while (expo.Messages < recipients && watch.Elapsed - lastProgress < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(250);
+            if (expo.Messages != seen)
+            {
+                seen = expo.Messages;
+                lastProgress = watch.Elapsed;
+            }
+            await progress.StatusAsync($"fan-out: {expo.Messages:N0}/{recipients:N0} pushes received, {expo.TooMany} answered 429, {watch.Elapsed.TotalSeconds:0}s");
+        }
+        var seconds = Math.Max(0.001, (expo.LastMessageAt - started).TotalSeconds);
+        var rate = expo.Messages / seconds;
+        var what = pacing == 0 ? "Expo pacing off (Expo__MaxPerSecond=0)" : $"Expo pacing on (Expo__MaxPerSecond={pacing}, server 429s above {pacing}/s)";
+        report.AddRow(string.Create(CultureInfo.InvariantCulture,
+            $"| 4. fan-out | {what}: {circles.Count} polls closing in circles totalling {recipients:N0} members | {rate:0} pushes/s ({expo.Messages:N0} in {seconds:0.0} s, busiest second {expo.BusiestSecond}) | | | | {recipients - expo.Messages} missing, {expo.TooMany} calls answered 429, {expo.Others} pushes of earlier events; timer call {timerSeconds:0.0} s, first push at {(expo.FirstMessageAt - started).TotalSeconds:0.0} s | {report.Vm("VmHWM")} |"));
+        await progress.StepAsync($"fan-out: {expo.Messages:N0} pushes in {seconds:0.0} s = {rate:0}/s, {expo.TooMany} 429s");
+        expo.Limit = 0;
+    }
+
+    public Task MemoryAsync() => report.AddMemoryAsync(settings.ApiPid);
+}

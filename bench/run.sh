@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Circly benchmarks (issue 8). Starts its own stack (PostgreSQL, Azurite, the API under
+# Circly.DevHost) on its own ports with its own data in bench/.work/, loads data, runs the
+# scenarios, prints the table and writes it to bench/results/<date>-<commit>.md.
+#
+#   ./bench/run.sh                 every scenario (growth votes limit mixed results fanout closing)
+#   ./bench/run.sh votes limit     only these scenarios (the base data is always loaded)
+#   ./bench/run.sh ratelimit       the rate-limit counter cost (PostgreSQL vs Table Storage)
+#   BENCH_QUICK=1 ./bench/run.sh   small data, short runs (for development; results go to bench/.work/)
+#
+# Environment (optional): BENCH_API_PORT=7181 BENCH_PG_PORT=54381 BENCH_AZURITE_PORT=10181 (blob; queue +1, table +2)
+#   BENCH_KEEP_DATA=1  keep the database of the previous run instead of starting from an empty one
+#   BENCH_PROFILE=1    load pg_stat_statements and print the top statements at the end
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+work="$root/bench/.work"
+mkdir -p "$work" bench/results
+
+api_port=${BENCH_API_PORT:-7181}
+pg_port=${BENCH_PG_PORT:-54381}
+blob_port=${BENCH_AZURITE_PORT:-10181}
+queue_port=$((blob_port + 1))
+table_port=$((blob_port + 2))
+pg_data="$work/postgres"
+database=circly_bench
+connection="Host=127.0.0.1;Port=$pg_port;Database=$database;Username=postgres;Timeout=15;Command Timeout=600"
+
+children=()
+started_postgres=""
+stopping=""
+stop_all() {
+  [ -n "$stopping" ] && return
+  stopping=1
+  echo "Stopping the benchmark stack..." >&2
+  for pid in "${children[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${children[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -n "$started_postgres" ] && scripts/postgres.sh stop "$pg_data" || true
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -x "$pg_bin/pgbench" ] || { echo "pgbench not found under /usr/lib/postgresql/*/bin" >&2; exit 1; }
+
+scripts/dev-tools.sh
+echo "Building Circly.DevHost and Circly.Bench (Release)..." >&2
+dotnet build Circly.DevHost -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+dotnet build bench/Circly.Bench -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+bench_dll="$root/bench/Circly.Bench/bin/Release/net10.0/Circly.Bench.dll"
+
+pg_opts="-c shared_buffers=256MB"
+[ -n "${BENCH_PROFILE:-}" ] && pg_opts="$pg_opts -c shared_preload_libraries=pg_stat_statements"
+echo "Starting PostgreSQL on 127.0.0.1:$pg_port (data in $pg_data)..." >&2
+scripts/postgres.sh stop "$pg_data" # a previous run's settings may differ
+PG_EXTRA_OPTS="$pg_opts" scripts/postgres.sh start "$pg_data" "$pg_port" postgres
+started_postgres=1
+psql=("$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -q)
+if [ -z "${BENCH_KEEP_DATA:-}" ] || ! "${psql[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then
+  echo "Creating an empty database $database..." >&2
+  "${psql[@]}" -d postgres -c "DROP DATABASE IF EXISTS $database" -c "CREATE DATABASE $database"
+fi
+[ -n "${BENCH_PROFILE:-}" ] && "${psql[@]}" -d "$database" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+
+echo "Starting Azurite on 127.0.0.1:$blob_port/$queue_port/$table_port..." >&2
+rm -rf "$work/azurite"
+scripts/azurite.sh "$work/azurite" "$blob_port" "$queue_port" "$table_port" </dev/null &
+children+=($!)
+scripts/wait-port.sh "$queue_port" 60 Azurite
+scripts/wait-port.sh "$table_port" 60 Azurite
+account_key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$account_key;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1"
+
+# The machine and the commit, for the results file.
+commit=$(git rev-parse --short HEAD)
+[ -n "$(git status --porcelain -- . ':!bench/results' 2>/dev/null)" ] && commit="$commit-dirty"
+pg_version=$("${psql[@]}" -d postgres -tAc "SHOW server_version")
+os=$(. /etc/os-release && echo "$PRETTY_NAME")
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
+machine="Machine: $(nproc) cores ($cpu), $mem memory, $os, kernel $(uname -r), PostgreSQL $pg_version (shared_buffers 256MB, fsync on), .NET $(dotnet --version)."
+date=$(date -u +%Y-%m-%d)
+
+if [ "${1:-}" = ratelimit ]; then
+  out="bench/results/ratelimit-cost-$date-$commit.md"
+  [ -n "${BENCH_QUICK:-}" ] && out="$work/ratelimit-cost-$date-$commit.md"
+  hits=$([ -n "${BENCH_QUICK:-}" ] && echo 500 || echo 2000)
+  echo "Measuring the rate-limit counter ($hits hits per row)..." >&2
+  "${psql[@]}" -d "$database" -c "CREATE UNLOGGED TABLE IF NOT EXISTS rate_limit_counters (bucket text NOT NULL, window_start timestamptz NOT NULL, hits integer NOT NULL CHECK (hits > 0), PRIMARY KEY (bucket, window_start))"
+  table=$(dotnet "$bench_dll" ratelimit-cost "$connection" "$storage" "$hits")
+  echo "$table"
+  { echo "# Rate-limit counter: cost per request"; echo; echo "Measured $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit. $machine"; echo
+    echo "Command: \`./bench/run.sh ratelimit\` ($hits hits after 50 warm-up hits; one key, so concurrent callers contend on one counter)."; echo
+    echo "$table"; } >"$out"
+  echo "Written to $out" >&2
+  exit 0
+fi
+
+# The app's settings, with the limits lifted for the load and the timers off (the bench runs them).
+export AzureWebJobsStorage="$storage"
+export Database__ConnectionString="Host=127.0.0.1;Port=$pg_port;Database=$database;Username=postgres;Timeout=15"
+export RateLimit__UserPerMinute=1000000000 RateLimit__IpPerMinute=1000000000 RateLimit__RegistrationsPerIpPerHour=1000000000
+export RateLimit__JoinAttemptsPerUserPerHour=1000000000 RateLimit__JoinAttemptsPerIpPerHour=1000000000
+export Auth__AccessTokenLifetime=12:00:00 DevHost__RunTimers=false
+export Auth__Issuer="http://127.0.0.1:$api_port" App__PublicBaseUrl="http://127.0.0.1:$api_port"
+export Expo__BaseUrl="http://127.0.0.1:$((api_port + 1))"
+eval "$(scripts/local-secrets.sh "$work/keys")"
+eval "$(node scripts/settings-env.mjs local.settings.sample.json)"
+
+start_api() { # $1 = Expo__MaxPerSecond
+  echo "Starting the API under Circly.DevHost on http://127.0.0.1:$api_port (Expo__MaxPerSecond=$1)..." >&2
+  Expo__MaxPerSecond=$1 ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+    dotnet Circly.DevHost/bin/Release/net10.0/Circly.DevHost.dll --urls "http://127.0.0.1:$api_port" </dev/null >>"$work/api.log" 2>&1 &
+  children+=($!)
+  api_pid=$!
+  scripts/wait-port.sh "$api_port" 120 "The API"
+}
+stop_api() {
+  kill "$api_pid" 2>/dev/null || true
+  wait "$api_pid" 2>/dev/null || true
+  unset 'children[-1]'
+}
+run_bench() {
+  BENCH_PG="$connection" BENCH_API_URL="http://127.0.0.1:$api_port" BENCH_API_PID="$api_pid" BENCH_PGBENCH="$pg_bin/pgbench" \
+  BENCH_STORAGE="$storage" BENCH_EXPO_PORT=$((api_port + 1)) BENCH_RESULTS="$results" BENCH_MACHINE="$machine" BENCH_COMMIT="$commit" \
+  BENCH_COMMAND="${BENCH_QUICK:+BENCH_QUICK=1 }./bench/run.sh $*" \
+    dotnet "$bench_dll" run "$@"
+}
+
+results="bench/results/$date-$commit.md"
+[ -n "${BENCH_QUICK:-}" ] && results="$work/quick-$date-$commit.md"
+: >"$work/api.log"
+start_api 0
+run_bench "$@"
+
+# Fan-out with Expo's pacing on needs the API started with Expo__MaxPerSecond=600.
+if [ $# = 0 ] || [[ " $* " == *" fanout "* ]]; then
+  stop_api
+  start_api 600
+  Expo__MaxPerSecond=600 BENCH_APPEND=1 BENCH_APPEND_TITLE="Fan-out with Expo pacing on (API restarted with Expo__MaxPerSecond=600)" \
+    run_bench fanout-paced
+fi
+
+if [ -n "${BENCH_PROFILE:-}" ]; then
+  "${psql[@]}" -d "$database" -c "SELECT calls, round(total_exec_time::numeric, 0) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15"
+fi

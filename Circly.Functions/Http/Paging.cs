@@ -9,8 +9,8 @@ public sealed record Paging(int Limit, int Offset)
     public const int DefaultLimit = 50;
     public const int MaxLimit = 100;
 
-    public static Paging From(HttpRequest request) =>
-        new(Read(request, "limit", DefaultLimit, 1, MaxLimit), Read(request, "offset", 0, 0, int.MaxValue));
+    public static Paging From(HttpRequest request, int defaultLimit = DefaultLimit, int maxLimit = MaxLimit) =>
+        new(Read(request, "limit", defaultLimit, 1, maxLimit), Read(request, "offset", 0, 0, int.MaxValue));
 
     public Pagination For(int total) => new(total, Limit, Offset, Offset + Limit < total);
 

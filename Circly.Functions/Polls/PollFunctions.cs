@@ -13,9 +13,9 @@ public sealed class PollFunctions(HttpApi api, PollService polls)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/polls")] HttpRequest request) =>
         api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
         {
-            var (limit, offset) = Query.Page(request);
-            var page = await polls.ListAsync(user.UserId, Query.Id(request, "circleId"), Query.Enum(request, "status", PollStatusFilter.All), limit, offset, cancellationToken);
-            return ApiResponse.Ok(page.Items, new Pagination(page.Total, limit, offset, offset + page.Items.Count < page.Total));
+            var paging = Paging.From(request, defaultLimit: 20, maxLimit: 50);
+            var page = await polls.ListAsync(user.UserId, Query.Id(request, "circleId"), Query.Enum(request, "status", PollStatusFilter.All), paging.Limit, paging.Offset, cancellationToken);
+            return ApiResponse.Ok(page.Items, paging.For(page.Total));
         });
 
     [Function(nameof(CreatePoll))]

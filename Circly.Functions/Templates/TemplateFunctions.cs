@@ -12,9 +12,9 @@ public sealed class TemplateFunctions(HttpApi api, TemplateService templates)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/templates")] HttpRequest request) =>
         api.RunAuthenticatedAsync(request, async (_, cancellationToken) =>
         {
-            var (limit, offset) = Query.Page(request, defaultLimit: 50, maxLimit: 100);
-            var page = await templates.ListAsync(Query.Text(request, "category")?.ToLowerInvariant(), limit, offset, cancellationToken);
-            return ApiResponse.Ok(page.Items, new Pagination(page.Total, limit, offset, offset + page.Items.Count < page.Total));
+            var paging = Paging.From(request, defaultLimit: 50, maxLimit: 100);
+            var page = await templates.ListAsync(Query.Text(request, "category")?.ToLowerInvariant(), paging.Limit, paging.Offset, cancellationToken);
+            return ApiResponse.Ok(page.Items, paging.For(page.Total));
         });
 
     /// <summary>The most used active templates; limit 1–50, default 10.</summary>
@@ -23,7 +23,7 @@ public sealed class TemplateFunctions(HttpApi api, TemplateService templates)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/templates/popular")] HttpRequest request) =>
         api.RunAuthenticatedAsync(request, async (_, cancellationToken) =>
         {
-            var (limit, _) = Query.Page(request, defaultLimit: 10, maxLimit: 50);
-            return ApiResponse.Ok(await templates.PopularAsync(limit, cancellationToken));
+            var paging = Paging.From(request, defaultLimit: 10, maxLimit: 50);
+            return ApiResponse.Ok(await templates.PopularAsync(paging.Limit, cancellationToken));
         });
 }

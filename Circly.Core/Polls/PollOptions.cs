@@ -12,4 +12,10 @@ public sealed class PollOptions
 
     /// <summary>How long before the deadline members who have not voted get a reminder.</summary>
     public TimeSpan DeadlineReminderLead { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Polls one member may start per hour, across all their circles: each lands in every other member's inbox.</summary>
+    public int MaxCreatedPerUserPerHour { get; set; } = 5;
+
+    /// <summary>Polls one circle may get per hour, from all its members together.</summary>
+    public int MaxCreatedPerCirclePerHour { get; set; } = 20;
 }

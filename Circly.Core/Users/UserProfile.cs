@@ -27,3 +27,7 @@ public sealed record UnregisteredPushToken(string Token, DateTimeOffset SentAt);
 public sealed record DeviceAccount(Guid Id, byte[] DeviceSecretHash, bool IsBanned);
 
 public sealed record AccountStanding(bool Exists, bool IsBanned);
+
+/// <summary>An account as a moderator sees it: no device data, no hashes, nothing about votes.</summary>
+public sealed record AccountOverview(Guid Id, string Platform, string? AppVersion, string? Locale, string TimeZone,
+    bool IsActive, bool IsBanned, DateTimeOffset CreatedAt, DateTimeOffset LastActiveAt);

@@ -29,6 +29,10 @@ public sealed class UserService
     public Task<AccountStanding> GetStandingAsync(Guid userId, CancellationToken cancellationToken) =>
         _repository.GetStandingAsync(userId, cancellationToken);
 
+    /// <summary>For the admin API's user lookup; null when no account ever had this id (or it was deleted).</summary>
+    public Task<AccountOverview?> GetOverviewAsync(Guid userId, CancellationToken cancellationToken) =>
+        _repository.GetOverviewAsync(userId, cancellationToken);
+
     public async Task<UserProfile> GetProfileAsync(Guid userId, CancellationToken cancellationToken) =>
         await _repository.GetProfileAsync(userId, cancellationToken) ?? throw AccountGone();
 

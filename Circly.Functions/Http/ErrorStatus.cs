@@ -29,6 +29,10 @@ public static class ErrorStatus
         [ErrorCodes.PollInvalidOption] = StatusCodes.Status400BadRequest,
         [ErrorCodes.PollTooFewMembers] = StatusCodes.Status409Conflict,
         [ErrorCodes.TemplateNotFound] = StatusCodes.Status404NotFound,
+        [ErrorCodes.PollCreationLimit] = StatusCodes.Status429TooManyRequests,
+        [ErrorCodes.ReportAlreadySubmitted] = StatusCodes.Status409Conflict,
+        [ErrorCodes.ReportNotFound] = StatusCodes.Status404NotFound,
+        [ErrorCodes.AdminForbidden] = StatusCodes.Status403Forbidden,
 
         [ErrorCodes.ValidationRequired] = StatusCodes.Status400BadRequest,
         [ErrorCodes.ValidationInvalidFormat] = StatusCodes.Status400BadRequest,

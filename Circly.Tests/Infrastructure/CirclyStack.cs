@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using Circly.AdminIssuer;
 using Circly.Tests.Infrastructure;
 
 [assembly: AssemblyFixture(typeof(CirclyStack))]
@@ -24,6 +26,12 @@ public sealed class CirclyStack : IAsyncLifetime
 
     public ApiClient Client => Api.Client;
 
+    /// <summary>The Entra ID stand-in the shared API takes admin tokens from (Admin:Authority).</summary>
+    public LocalEntraIssuer Entra { get; private set; } = null!;
+
+    /// <summary>Admin:Audience of the shared API.</summary>
+    public const string AdminAudience = "api://circly-admin-test";
+
     public async ValueTask InitializeAsync()
     {
         var postgres = PostgresServer.StartAsync();
@@ -32,6 +40,7 @@ public sealed class CirclyStack : IAsyncLifetime
         Azurite = await azurite;
         DatabaseConnectionString = await Postgres.CreateDatabaseAsync();
         Expo = await ExpoTestServer.StartAsync();
+        Entra = await LocalEntraIssuer.StartAsync(RSA.Create(2048));
         Api = await TestApp.StartAsync(Settings());
     }
 
@@ -65,7 +74,13 @@ public sealed class CirclyStack : IAsyncLifetime
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
-    public Dictionary<string, string?> Settings() => Settings(DatabaseConnectionString, Azurite.ConnectionString, Expo.BaseAddress.ToString());
+    public Dictionary<string, string?> Settings()
+    {
+        var settings = Settings(DatabaseConnectionString, Azurite.ConnectionString, Expo.BaseAddress.ToString());
+        settings["Admin:Authority"] = Entra.Authority;
+        settings["Admin:Audience"] = AdminAudience;
+        return settings;
+    }
 
     /// <summary>A closed loopback port: an app that is not meant to push fails fast instead of reaching out.</summary>
     private const string UnreachableExpo = "http://127.0.0.1:9/";
@@ -79,6 +94,10 @@ public sealed class CirclyStack : IAsyncLifetime
         if (Expo is not null)
         {
             await Expo.DisposeAsync();
+        }
+        if (Entra is not null)
+        {
+            await Entra.DisposeAsync();
         }
         if (Azurite is not null)
         {

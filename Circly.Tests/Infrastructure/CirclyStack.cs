@@ -60,10 +60,14 @@ public sealed class CirclyStack : IAsyncLifetime
         ["RateLimit:IpPerMinute"] = "1000000",
         ["RateLimit:RegistrationsPerIpPerHour"] = "1000000",
         ["RateLimit:JoinAttemptsPerIpPerHour"] = "1000000",
+        // Many tests start polls as one member; the creation limits are tested on their own app.
+        ["Polls:MaxCreatedPerUserPerHour"] = "1000000",
+        ["Polls:MaxCreatedPerCirclePerHour"] = "1000000",
         // Invite web links point here; the invite page itself is served by the API under test.
         ["App:PublicBaseUrl"] = "https://circly.test",
         ["App:IosStoreUrl"] = "https://apps.apple.com/app/circly-test",
         ["App:AndroidStoreUrl"] = "https://play.google.com/store/apps/details?id=app.circly.test",
+        ["App:SafetyContact"] = "safety@circly.test",
         // Timers are run by the tests that need them, at the moment they need them.
         ["DevHost:RunTimers"] = "false",
         ["CLEANUP_SCHEDULE"] = "0 30 3 * * *",

@@ -83,7 +83,9 @@ public sealed class LocalEntraIssuer : IAsyncDisposable
     /// <summary>The same, for an issuer that is not running in this process (the token command).</summary>
     public static string IssueFor(string authority, RsaSecurityKey key, string audience, IEnumerable<string> roles, string name, TimeSpan? lifetime, string? objectId)
     {
-        var now = DateTime.UtcNow;
+        var expires = DateTime.UtcNow + (lifetime ?? TimeSpan.FromHours(1));
+        // An already expired token (for tests) was issued an hour before it expired.
+        var now = lifetime < TimeSpan.Zero ? expires - TimeSpan.FromHours(1) : DateTime.UtcNow;
         var oid = objectId ?? Guid.NewGuid().ToString();
         var rolesArray = roles.ToArray();
         var claims = new Dictionary<string, object>
@@ -106,7 +108,7 @@ public sealed class LocalEntraIssuer : IAsyncDisposable
             Claims = claims,
             IssuedAt = now,
             NotBefore = now,
-            Expires = now + (lifetime ?? TimeSpan.FromHours(1)),
+            Expires = expires,
             TokenType = "JWT",
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
         });

@@ -50,6 +50,9 @@ public sealed class AdminTokens
         {
             throw Fail.With(ErrorCodes.AuthInvalidToken, "Admin sign-in is not configured on this server.");
         }
+        // Fetched (or taken from the cache) first, so an unreachable authority is an outage (503),
+        // not an invalid token: the HTTP layer sees the HttpRequestException inside.
+        await _metadata.GetConfigurationAsync(cancellationToken);
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
             ConfigurationManager = _metadata,

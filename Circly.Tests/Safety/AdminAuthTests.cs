@@ -129,6 +129,19 @@ public sealed class AdminAuthTests(CirclyStack stack)
     }
 
     [Fact]
+    public async Task AnUnreachableAuthorityIsAnOutageNotABadToken()
+    {
+        var settings = stack.Settings();
+        settings["Admin:Authority"] = LocalEntraIssuer.AuthorityFor(new Uri($"http://127.0.0.1:{FreePort.Next()}"));
+        await using var app = await TestApp.StartAsync(settings);
+
+        var call = await app.Client.GetAsync("/v1/admin/reports", stack.AdminToken());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, call.Status);
+        Assert.Equal(ErrorCodes.ServiceUnavailable, call.ErrorCode);
+    }
+
+    [Fact]
     public async Task AnAppWithoutAnAdminAuthorityRefusesEveryAdminToken()
     {
         var settings = stack.Settings();

@@ -19,7 +19,7 @@ public sealed class AdminAuthTests(CirclyStack stack)
     public static TheoryData<string, string> AdminRoutes()
     {
         var data = new TheoryData<string, string>();
-        foreach (var function in FunctionCatalog.Discover([typeof(FunctionsServiceCollectionExtensions).Assembly]))
+        foreach (var function in FunctionCatalog.Discover([typeof(CirclyApplication).Assembly]))
         {
             if (function.Route is { } route && route.StartsWith("v1/admin/", StringComparison.Ordinal))
             {

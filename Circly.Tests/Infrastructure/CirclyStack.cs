@@ -27,7 +27,7 @@ public class CirclyStack : IAsyncLifetime
     public ApiClient Client => Api.Client;
 
     /// <summary>The Entra ID stand-in the shared API takes admin tokens from (Admin:Authority).</summary>
-    public LocalEntraIssuer Entra { get; private set; } = null!;
+    public LocalEntraIssuer Entra { get; protected set; } = null!;
 
     /// <summary>Admin:Audience of the shared API.</summary>
     public const string AdminAudience = "api://circly-admin-test";

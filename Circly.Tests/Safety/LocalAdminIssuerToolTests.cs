@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Circly.AdminIssuer;
 using Circly.Tests.Infrastructure;
 
@@ -18,7 +17,7 @@ public sealed class LocalAdminIssuerToolTests(CirclyStack stack)
         using var serve = ProcessRunner.Start("dotnet", [Tool, "serve", "--port", port.ToString(), "--key", key]);
         try
         {
-            await Eventually.TrueAsync(() => Listening(port), TimeSpan.FromSeconds(60), "the issuer tool to listen");
+            await Eventually.TrueAsync(() => FreePort.IsListening(port), TimeSpan.FromSeconds(60), "the issuer tool to listen");
             var token = (await ProcessRunner.RunForOutputAsync("dotnet",
                 [Tool, "token", "--role", "admin", "--name", "local@circly.test", "--audience", CirclyStack.AdminAudience, "--port", port.ToString(), "--key", key],
                 TimeSpan.FromSeconds(60))).Trim();
@@ -39,20 +38,6 @@ public sealed class LocalAdminIssuerToolTests(CirclyStack stack)
             serve.Kill(entireProcessTree: true);
             await serve.WaitForExitAsync();
             File.Delete(key);
-        }
-    }
-
-    private static bool Listening(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect("127.0.0.1", port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 }

@@ -130,7 +130,7 @@ public sealed class AccountTransfers
         Fail.With(ErrorCodes.AuthTransferCodeInvalid, "This transfer code is not valid. Codes work for a few minutes: ask the old phone for a new one.");
 
     private static CirclyException CodeUsed() =>
-        Fail.With(ErrorCodes.AuthTransferCodeUsed, "This transfer code was already used. The phone that used it signs in with device-login; if that was not you, contact support.");
+        Fail.With(ErrorCodes.AuthTransferCodeUsed, "This transfer code was already used. The phone that used it now signs in to the account with device-login.");
 
     private static CirclyException DeviceInUse() =>
         Fail.With(ErrorCodes.AuthTransferDeviceInUse,

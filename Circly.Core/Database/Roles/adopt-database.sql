@@ -20,9 +20,9 @@ BEGIN
         WHERE n.nspname = 'public'
           AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
           AND c.relowner <> 'circly_owner'::regrole
-          -- sequences behind identity and serial columns follow their table
+          -- sequences behind identity and serial columns follow their table; extensions keep theirs
           AND NOT EXISTS (SELECT FROM pg_depend d
-                          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i'))
+                          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i', 'e'))
     LOOP
         EXECUTE format('ALTER %s public.%I OWNER TO circly_owner', item.kind, item.relname);
     END LOOP;
@@ -32,6 +32,7 @@ BEGIN
         FROM pg_proc p
         JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE n.nspname = 'public' AND p.prokind IN ('f', 'p') AND p.proowner <> 'circly_owner'::regrole
+          AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
     LOOP
         EXECUTE format('ALTER %s %s OWNER TO circly_owner', item.kind, item.signature);
     END LOOP;
@@ -41,6 +42,7 @@ BEGIN
         FROM pg_type t
         JOIN pg_namespace n ON n.oid = t.typnamespace
         WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd') AND t.typowner <> 'circly_owner'::regrole
+          AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
     LOOP
         EXECUTE format('ALTER %s %s OWNER TO circly_owner', item.kind, item.name);
     END LOOP;

@@ -27,7 +27,7 @@ param environmentName string
 })
 param location string
 
-@description('Principal id of the deploying user or service principal; gets Key Vault Secrets Officer so it can set secrets. Empty to skip.')
+@description('Principal id of the deploying user or service principal: gets Key Vault Secrets Officer so it can set secrets, and is the default Entra administrator of PostgreSQL (postgresEntraAdminObjectId). Required.')
 param principalId string = ''
 
 @description('Kind of principal principalId is.')

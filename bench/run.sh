@@ -129,7 +129,13 @@ run_bench() {
   BENCH_PG="$connection" BENCH_API_URL="http://127.0.0.1:$api_port" BENCH_API_PID="$api_pid" BENCH_PGBENCH="$pg_bin/pgbench" \
   BENCH_STORAGE="$storage" BENCH_EXPO_PORT=$((api_port + 1)) BENCH_RESULTS="$results" BENCH_MACHINE="$machine" BENCH_COMMIT="$commit" \
   BENCH_COMMAND="${BENCH_QUICK:+BENCH_QUICK=1 }./bench/run.sh $*" \
-    dotnet "$bench_dll" run "$@"
+    dotnet "$bench_dll" run "$@" </dev/null &
+  # In the background and waited for: bash runs a trap only after a foreground child ends, so
+  # a SIGTERM used to wait for the whole load run. `wait` returns at once and stop_all kills it.
+  local bench_pid=$!
+  children+=("$bench_pid")
+  wait "$bench_pid"
+  unset 'children[-1]'
 }
 
 results="bench/results/$date-$commit.md"

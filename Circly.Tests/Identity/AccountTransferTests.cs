@@ -281,8 +281,7 @@ public sealed partial class AccountTransferTests(CirclyStack stack)
     {
         // Its own database: the cleanup deletes every expired code, and others' must not be touched.
         var clock = new ManualClock(DateTimeOffset.UtcNow);
-        var settings = stack.Settings();
-        settings["Database:ConnectionString"] = await stack.Postgres.CreateDatabaseAsync();
+        var settings = CirclyStack.Settings(await stack.Postgres.CreateDatabaseAsync(), stack.Azurite.ConnectionString, stack.Expo.BaseAddress.ToString());
         await using var app = await TestApp.StartAsync(settings, configureServices: services => services.AddSingleton<TimeProvider>(clock));
         var early = await app.Client.NewUserAsync();
         await TransferCodeAsync(app.Client, early);

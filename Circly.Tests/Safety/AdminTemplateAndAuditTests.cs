@@ -53,14 +53,21 @@ public sealed class AdminTemplateAndAuditTests(CirclyStack stack)
     public async Task TheAuditLogIsAppendOnlyInTheDatabase()
     {
         await stack.Client.GetAsync($"/v1/admin/users/{(await stack.Client.NewUserAsync()).UserId}", stack.ModeratorToken());
-        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
-        Assert.True(await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM admin_audit_log") > 0);
+        // The app's role has no UPDATE or DELETE on it (migration 0007); the trigger (0011) refuses
+        // even the schema's owner, who has every privilege.
+        await using var app = new NpgsqlConnection(stack.DatabaseConnectionString);
+        await using var owner = new NpgsqlConnection(PostgresServer.AsOwner(stack.DatabaseConnectionString));
+        var entries = await owner.ExecuteScalarAsync<long>("SELECT count(*) FROM admin_audit_log");
+        Assert.True(entries > 0);
 
-        var update = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync("UPDATE admin_audit_log SET reason = 'changed'"));
-        var delete = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync("DELETE FROM admin_audit_log"));
-        var truncate = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync("TRUNCATE admin_audit_log"));
+        var asApp = await Assert.ThrowsAsync<PostgresException>(() => app.ExecuteAsync("UPDATE admin_audit_log SET reason = 'changed'"));
+        var update = await Assert.ThrowsAsync<PostgresException>(() => owner.ExecuteAsync("UPDATE admin_audit_log SET reason = 'changed'"));
+        var delete = await Assert.ThrowsAsync<PostgresException>(() => owner.ExecuteAsync("DELETE FROM admin_audit_log"));
+        var truncate = await Assert.ThrowsAsync<PostgresException>(() => owner.ExecuteAsync("TRUNCATE admin_audit_log"));
 
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, asApp.SqlState);
         Assert.All([update, delete, truncate], refused => Assert.Contains("append-only", refused.MessageText));
+        Assert.Equal(entries, await owner.ExecuteScalarAsync<long>("SELECT count(*) FROM admin_audit_log"));
     }
 
     [Fact]

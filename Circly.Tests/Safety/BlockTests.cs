@@ -37,7 +37,7 @@ public sealed class BlockTests(CirclyStack stack)
     [Fact]
     public async Task TheBlockerGetsNoNotificationCausedByTheBlockedMember()
     {
-        var circle = await stack.Client.NewCircleAsync(size: 4);
+        var circle = await stack.Client.NewCircleAsync(size: 5);
         var (blocker, blocked, bystander) = (circle.Others[0], circle.Others[1], circle.Others[2]);
         await stack.Client.PostAsync("/v1/blocks", new { circleId = circle.Id, memberId = blocked.MemberId }, blocker.AccessToken);
 

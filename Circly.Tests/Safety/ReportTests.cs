@@ -58,7 +58,7 @@ public sealed class ReportTests(CirclyStack stack)
     [InlineData("nickname")]
     public async Task EveryKindOfTargetCanBeReportedByAMemberWhoSeesIt(string targetType)
     {
-        var circle = await stack.Client.NewCircleAsync(size: 3);
+        var circle = await stack.Client.NewCircleAsync(size: 4);
         var target = targetType switch
         {
             "poll" => await stack.NewPollAsync(circle),
@@ -77,7 +77,7 @@ public sealed class ReportTests(CirclyStack stack)
     [InlineData("member", ErrorCodes.NotFound)]
     public async Task WhatTheReporterCannotSeeCannotBeReported(string targetType, string code)
     {
-        var circle = await stack.Client.NewCircleAsync(size: 3);
+        var circle = await stack.Client.NewCircleAsync(size: 4);
         var outsider = await stack.Client.NewUserAsync();
         var target = targetType switch
         {

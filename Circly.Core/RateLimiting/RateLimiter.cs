@@ -24,6 +24,9 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<RateLimitO
     /// <summary>Join attempts and invite page views per client IP, for many accounts behind one address.</summary>
     public RateLimitPolicy JoinAttemptsPerIp { get; } = new("joinIp", options.Value.JoinAttemptsPerIpPerHour, TimeSpan.FromHours(1));
 
+    /// <summary>Share card requests per user: a card is drawn on the server (see docs/SHARING.md).</summary>
+    public RateLimitPolicy ShareCardsPerUser { get; } = new("shareCard", options.Value.ShareCardsPerUserPerHour, TimeSpan.FromHours(1));
+
     /// <summary>Counts a hit; throws RATE_LIMIT_EXCEEDED once the key is over the limit for this window.</summary>
     public async Task<RateLimitDecision> HitAsync(RateLimitPolicy policy, string key, CancellationToken cancellationToken)
     {

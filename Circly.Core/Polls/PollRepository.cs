@@ -189,12 +189,12 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(sql, new { pollId }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Which of these polls exist and are not deleted.</summary>
-    public async Task<HashSet<Guid>> ActiveAmongAsync(Guid[] pollIds, CancellationToken cancellationToken)
+    /// <summary>Which of these polls exist and are not deleted, with their circles.</summary>
+    public async Task<IReadOnlyList<(Guid Id, Guid CircleId)>> ActiveAmongAsync(Guid[] pollIds, CancellationToken cancellationToken)
     {
-        const string sql = "SELECT id FROM polls WHERE id = ANY(@pollIds) AND is_active";
+        const string sql = "SELECT id, circle_id FROM polls WHERE id = ANY(@pollIds) AND is_active";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return [.. await connection.QueryAsync<Guid>(new CommandDefinition(sql, new { pollIds }, cancellationToken: cancellationToken))];
+        return [.. await connection.QueryAsync<(Guid, Guid)>(new CommandDefinition(sql, new { pollIds }, cancellationToken: cancellationToken))];
     }
 
     /// <summary>

@@ -216,15 +216,20 @@ public sealed class PollService
         return new OwnPollResult(poll.Id, poll.CircleId, poll.QuestionText, closed, own?.MemberNickname, closed && own is not null ? CountOf(poll, own) : null);
     }
 
-    /// <summary>Of these polls, the ones that no longer exist or were deleted (for modules that keep data per poll).</summary>
+    /// <summary>
+    /// Of these polls, the ones nobody can see any more: gone, deleted, or in a deleted circle
+    /// (for modules that keep data per poll).
+    /// </summary>
     public async Task<IReadOnlyList<Guid>> FindRemovedAsync(IReadOnlyCollection<Guid> pollIds, CancellationToken cancellationToken)
     {
         if (pollIds.Count == 0)
         {
             return [];
         }
-        var active = await _repository.ActiveAmongAsync(pollIds.Distinct().ToArray(), cancellationToken);
-        return pollIds.Distinct().Where(id => !active.Contains(id)).ToList();
+        var active = await _repository.ActiveAmongAsync([.. pollIds.Distinct()], cancellationToken);
+        var circles = await _circles.FindActiveAsync([.. active.Select(p => p.CircleId).Distinct()], cancellationToken);
+        var shown = active.Where(p => circles.Contains(p.CircleId)).Select(p => p.Id).ToHashSet();
+        return pollIds.Distinct().Where(id => !shown.Contains(id)).ToList();
     }
 
     /// <summary>The timer's work: close every poll past its deadline, once each, and announce it.</summary>

@@ -9,19 +9,30 @@ internal sealed record PlacedText(string Text, SKRect Slot, SKRect Placed, Fitte
 /// Draws cards with SkiaSharp on the CPU and encodes them as PNG with nothing but the image:
 /// no text, time or any other ancillary chunk (PngChunks), and no ids anywhere in what is drawn.
 /// </summary>
-internal sealed class CardRenderer(CardFonts fonts)
+internal sealed class CardRenderer : IDisposable
 {
-    // Measured in bench/: the Sub filter at zlib level 6 encodes a story card in about half the
-    // time of adaptive filtering, for a file about 15% larger.
-    private static readonly SKPngEncoderOptions Png = new(SKPngEncoderFilterFlags.Sub, 6);
+    private readonly CardFonts _fonts;
+
+    // Drawn once: filling 2 million pixels with a gradient costs more than all of a card's text
+    // (measured in bench/); each card starts from a copy.
+    private readonly Dictionary<ShareCardFormat, SKBitmap> _backgrounds;
+
+    public CardRenderer(CardFonts fonts)
+    {
+        _fonts = fonts;
+        _backgrounds = Enum.GetValues<ShareCardFormat>().ToDictionary(format => format, format => Background(CardLayout.For(format)));
+    }
+
+    // Measured (docs/SHARING.md): the Sub filter encodes a story card in about half the time of
+    // adaptive filtering, and zlib level 3 in about 60% of the time of level 6; the files are
+    // larger, which matters little for an image stored once and downloaded a few times.
+    private static readonly SKPngEncoderOptions Png = new(SKPngEncoderFilterFlags.Sub, 3);
 
     public byte[] Render(CardContent content)
     {
-        var layout = CardLayout.For(content.Format);
-        using var bitmap = Canvas(layout, out var canvas);
-        using (canvas)
+        using var bitmap = CopyOf(_backgrounds[content.Format]);
+        using (var canvas = new SKCanvas(bitmap))
         {
-            DrawBackground(canvas, layout);
             foreach (var text in Place(content))
             {
                 Draw(canvas, text);
@@ -33,13 +44,26 @@ internal sealed class CardRenderer(CardFonts fonts)
     /// <summary>The card with no text: the bench's baseline, and the tests' reference for where ink may go.</summary>
     public byte[] RenderBackground(ShareCardFormat format)
     {
-        var layout = CardLayout.For(format);
-        using var bitmap = Canvas(layout, out var canvas);
-        using (canvas)
-        {
-            DrawBackground(canvas, layout);
-        }
+        using var bitmap = CopyOf(_backgrounds[format]);
         return Encode(bitmap);
+    }
+
+    /// <summary>A plain copy of the pixels (SKBitmap.Copy converts through a canvas and was measured 20 times slower).</summary>
+    private static SKBitmap CopyOf(SKBitmap background)
+    {
+        var copy = new SKBitmap(background.Info);
+        using var source = background.PeekPixels();
+        using var target = copy.PeekPixels();
+        source.GetPixelSpan<byte>().CopyTo(target.GetPixelSpan<byte>());
+        return copy;
+    }
+
+    public void Dispose()
+    {
+        foreach (var background in _backgrounds.Values)
+        {
+            background.Dispose();
+        }
     }
 
     /// <summary>Fits every text into its slot and stacks the panel's texts, centred in the panel.</summary>
@@ -75,27 +99,25 @@ internal sealed class CardRenderer(CardFonts fonts)
     }
 
     private FittedText Fit(string text, TextSlot slot) =>
-        TextFit.Fit(text, fonts, slot.Box.Width, slot.Box.Height, slot.Largest, slot.Smallest);
+        TextFit.Fit(text, _fonts, slot.Box.Width, slot.Box.Height, slot.Largest, slot.Smallest);
 
     private static SKRect Centred(SKRect box, FittedText fitted) =>
         SKRect.Create(box.MidX - fitted.WidestLine / 2, box.Top, fitted.WidestLine, fitted.Height);
 
-    private static SKBitmap Canvas(CardLayout layout, out SKCanvas canvas)
+    private static SKBitmap Background(CardLayout layout)
     {
         // Opaque: the PNG is RGB without alpha, a quarter smaller and faster to encode.
         var bitmap = new SKBitmap(new SKImageInfo(layout.Width, layout.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        canvas = new SKCanvas(bitmap);
-        return bitmap;
-    }
-
-    private static void DrawBackground(SKCanvas canvas, CardLayout layout)
-    {
-        using var gradient = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(layout.Width, layout.Height),
+        using var canvas = new SKCanvas(bitmap);
+        // Top to bottom: every row is one colour outside the panel, which the PNG Sub filter turns
+        // into zeros. A diagonal gradient (measured) made encoding the card twice as slow.
+        using var gradient = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(0, layout.Height),
             [layout.Top, layout.Bottom], SKShaderTileMode.Clamp);
         using var background = new SKPaint { Shader = gradient };
         canvas.DrawRect(0, 0, layout.Width, layout.Height, background);
         using var panel = new SKPaint { Color = SKColors.White, IsAntialias = true };
         canvas.DrawRoundRect(layout.Panel, layout.PanelRadius, layout.PanelRadius, panel);
+        return bitmap;
     }
 
     private static void Draw(SKCanvas canvas, PlacedText text)

@@ -104,11 +104,13 @@ if [ "${1:-}" = sharecards ]; then
   renders=$([ -n "${BENCH_QUICK:-}" ] && echo 40 || echo 300)
   answers=$([ -n "${BENCH_QUICK:-}" ] && echo 100 || echo 1000)
   echo "Measuring share cards ($renders renders per row, $answers reused answers)..." >&2
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
   table=$(dotnet "$bench_dll" sharecard-cost "$connection" "$storage" "$renders" "$answers")
   echo "$table"
   { echo "# Share cards: drawing time and answer time"; echo; echo "Measured $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit. $machine"; echo
     echo "Command: \`./bench/run.sh sharecards\` (one process, one request at a time; renders after 10 warm-up renders; answers through ShareCardService against this PostgreSQL and Azurite, without HTTP)."
-    echo "The last column divides each row's p50 by its baseline's p50, both measured in this run: a card by the same-size background encoded with no text, a drawn answer by a reused one."; echo
+    echo "The last column divides each row's p50 by its baseline's p50, both measured in this run: a card by the same-size background encoded with no text, a drawn answer by a reused one."
+    echo "Load average (1, 5, 15 min) when it started: $load (the machine is shared; CPU ms each is the process's CPU time per card, less sensitive to that)."; echo
     echo "$table"; } >"$out"
   echo "Written to $out" >&2
   exit 0

@@ -25,6 +25,15 @@ public sealed class RateLimitOptions
     /// </summary>
     public int JoinAttemptsPerIpPerHour { get; set; } = 60;
 
+    /// <summary>Transfer codes a signed-in user may ask for per hour (each replaces the one before).</summary>
+    public int TransferCodesPerUserPerHour { get; set; } = 5;
+
+    /// <summary>
+    /// Attempts to redeem a transfer code per client IP per hour, right or wrong: what keeps the
+    /// 12-character codes out of reach of guessing (see docs/API.md).
+    /// </summary>
+    public int TransferAttemptsPerIpPerHour { get; set; } = 20;
+
     /// <summary>Share cards per user per hour: drawing one costs CPU, asking again for a stored one does not, both count.</summary>
     public int ShareCardsPerUserPerHour { get; set; } = 30;
 

@@ -9,22 +9,23 @@ namespace Circly.Tests.Infrastructure;
 /// PostgreSQL server, one Azurite, and the API under DevHost against a freshly migrated database.
 /// Tests isolate themselves by creating their own data.
 /// </summary>
-public sealed class CirclyStack : IAsyncLifetime
+public class CirclyStack : IAsyncLifetime
 {
-    public PostgresServer Postgres { get; private set; } = null!;
+    public PostgresServer Postgres { get; protected set; } = null!;
 
-    public AzuriteServer Azurite { get; private set; } = null!;
+    public AzuriteServer Azurite { get; protected set; } = null!;
 
-    public string DatabaseConnectionString { get; private set; } = null!;
+    /// <summary>The shared database, as the app role (circly_app) the API under test runs as.</summary>
+    public string DatabaseConnectionString { get; protected set; } = null!;
 
-    public TestApp Api { get; private set; } = null!;
+    public TestApp Api { get; protected set; } = null!;
 
     /// <summary>Where the shared API's push sender delivers (Expo itself cannot be reached from tests).</summary>
-    public ExpoTestServer Expo { get; private set; } = null!;
+    public ExpoTestServer Expo { get; protected set; } = null!;
 
     public ApiClient Client => Api.Client;
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         var postgres = PostgresServer.StartAsync();
         var azurite = AzuriteServer.StartAsync();
@@ -39,7 +40,9 @@ public sealed class CirclyStack : IAsyncLifetime
     public static Dictionary<string, string?> Settings(string database, string storage, string expoBaseUrl = UnreachableExpo) => new()
     {
         ["Expo:BaseUrl"] = expoBaseUrl,
+        // The API under test runs as the app role; only its migrator acts as the owner.
         ["Database:ConnectionString"] = database,
+        ["Database:MigrationConnectionString"] = PostgresServer.AsOwner(database),
         ["Database:MigrateOnStartup"] = "true",
         ["AzureWebJobsStorage"] = storage,
         ["Auth:Issuer"] = TestSecrets.Issuer,
@@ -51,12 +54,14 @@ public sealed class CirclyStack : IAsyncLifetime
         ["RateLimit:IpPerMinute"] = "1000000",
         ["RateLimit:RegistrationsPerIpPerHour"] = "1000000",
         ["RateLimit:JoinAttemptsPerIpPerHour"] = "1000000",
+        ["RateLimit:TransferAttemptsPerIpPerHour"] = "1000000",
         // Invite web links point here; the invite page itself is served by the API under test.
         ["App:PublicBaseUrl"] = "https://circly.test",
         ["App:IosStoreUrl"] = "https://apps.apple.com/app/circly-test",
         ["App:AndroidStoreUrl"] = "https://play.google.com/store/apps/details?id=app.circly.test",
         // Timers are run by the tests that need them, at the moment they need them.
         ["DevHost:RunTimers"] = "false",
+        ["DevHost:MasterKey"] = TestSecrets.MasterKey,
         ["CLEANUP_SCHEDULE"] = "0 30 3 * * *",
         ["OUTBOX_SWEEP_SCHEDULE"] = "30 * * * * *",
         ["CLOSE_POLLS_SCHEDULE"] = "0 * * * * *",
@@ -70,7 +75,7 @@ public sealed class CirclyStack : IAsyncLifetime
     /// <summary>A closed loopback port: an app that is not meant to push fails fast instead of reaching out.</summary>
     private const string UnreachableExpo = "http://127.0.0.1:9/";
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (Api is not null)
         {

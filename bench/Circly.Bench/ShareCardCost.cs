@@ -12,6 +12,7 @@ using Circly.Core.Users;
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Circly.Bench;
@@ -42,7 +43,11 @@ public static class ShareCardCost
         }
 
         await using var provider = Services(postgres, storage);
-        await provider.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
+        // Migrated as the deployment does it: everything runs as circly_owner (the bench connects as postgres).
+        await using (var owner = NpgsqlDataSource.Create(postgres))
+        {
+            await new SchemaMigrator(owner, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        }
         await provider.GetRequiredService<StorageClients>().Blobs.GetBlobContainerClient(StorageNames.ResultCardsContainer).CreateIfNotExistsAsync();
         var stars = await ClosedPollAsync(provider, postgres);
         var service = provider.GetRequiredService<ShareCardService>();

@@ -9,6 +9,7 @@ using Circly.Core.Outbox;
 using Circly.Core.Polls;
 using Circly.Core.RateLimiting;
 using Circly.Core.Reports;
+using Circly.Core.Sharing;
 using Circly.Core.Storage;
 using Circly.Core.Templates;
 using Circly.Core.Users;
@@ -51,8 +52,10 @@ public static class CoreServiceCollectionExtensions
         services.AddNotificationsModule();
         services.AddReportsModule();
         services.AddAdminModule();
+        services.AddSharingModule();
         services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<RefreshTokenRepository>(),
-            sp.GetRequiredService<AccountTransfers>(), sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<AccountTransfers>(), sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<ShareCardService>(),
+            sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

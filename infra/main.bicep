@@ -112,6 +112,9 @@ param adminTenantId string = ''
 @description('Application (client) id of the Entra app registration that defines the "moderator" and "admin" app roles: the audience of admin tokens (v2 tokens).')
 param adminApiClientId string = ''
 
+@description('The short store link printed on share cards (a redirect to the app stores; never an invite link).')
+param shareCardStoreLink string = 'circly.app/get'
+
 // ------------------------------------------------------------------------------------------------
 // Storage, Key Vault, monitoring
 // ------------------------------------------------------------------------------------------------
@@ -450,6 +453,7 @@ var appSettings = {
   RateLimit__JoinAttemptsPerIpPerHour: '60'
   RateLimit__TransferCodesPerUserPerHour: '5'
   RateLimit__TransferAttemptsPerIpPerHour: '20'
+  RateLimit__ShareCardsPerUserPerHour: '30'
   RateLimit__TrustForwardedFor: 'true'
 
   // Polls
@@ -486,6 +490,11 @@ var appSettings = {
   App__IosStoreUrl: iosStoreUrl
   App__AndroidStoreUrl: androidStoreUrl
   App__SafetyContact: safetyContact
+
+  // Share cards (docs/SHARING.md): links are user delegation SAS (Storage Blob Data Owner may sign them)
+  Sharing__StoreLink: shareCardStoreLink
+  Sharing__LinkLifetime: '00:15:00'
+  Sharing__CardRetention: '7.00:00:00'
 
   // Timer schedules (NCRONTAB with seconds)
   CLOSE_POLLS_SCHEDULE: '0 * * * * *'

@@ -64,7 +64,7 @@ public sealed class AdminService
         var target = report.TargetType;
         var banUser = action == ReportActions.BanDevice ? await UserBehindAsync(report, cancellationToken) : null;
 
-        return await _audit.RecordAsync(admin, "report_" + action, target, report.TargetId.ToString(), reason, async (connection, transaction) =>
+        var result = await _audit.RecordAsync(admin, "report_" + action, target, report.TargetId.ToString(), reason, async (connection, transaction) =>
         {
             switch (action)
             {
@@ -107,6 +107,11 @@ public sealed class AdminService
             var resolved = await _reports.ResolveTargetAsync(report, action == ReportActions.Dismiss, action, admin.Actor, connection, transaction, cancellationToken);
             return (new ReportActionResult(reportId, action, resolved), (object?)new { reportId, userId = banUser });
         }, cancellationToken);
+        if (action == ReportActions.Hide && target == ReportTargets.Poll)
+        {
+            await _polls.RemovePollDataAsync(report.TargetId, cancellationToken);
+        }
+        return result;
     }
 
     public Task<DeviceBan> BanAsync(AdminIdentity admin, BanRequest request, CancellationToken cancellationToken)
@@ -136,10 +141,10 @@ public sealed class AdminService
         return new BanPage(items, total);
     }
 
-    public Task<ContentHidden> HidePollAsync(AdminIdentity admin, Guid pollId, ReasonRequest request, CancellationToken cancellationToken)
+    public async Task<ContentHidden> HidePollAsync(AdminIdentity admin, Guid pollId, ReasonRequest request, CancellationToken cancellationToken)
     {
         var reason = Reason(request.Reason);
-        return _audit.RecordAsync(admin, "hide_poll", "poll", pollId.ToString(), reason, async (connection, transaction) =>
+        var hidden = await _audit.RecordAsync(admin, "hide_poll", "poll", pollId.ToString(), reason, async (connection, transaction) =>
         {
             if (await _polls.FindAsync(pollId, cancellationToken) is null)
             {
@@ -148,6 +153,8 @@ public sealed class AdminService
             var changed = await _polls.HideAsync(pollId, connection, transaction, cancellationToken);
             return (new ContentHidden("poll", pollId, true), (object?)new { changed });
         }, cancellationToken);
+        await _polls.RemovePollDataAsync(pollId, cancellationToken);
+        return hidden;
     }
 
     public Task<ContentHidden> HideCircleAsync(AdminIdentity admin, Guid circleId, ReasonRequest request, CancellationToken cancellationToken)

@@ -37,6 +37,12 @@ public static class ErrorCodes
     // not in the seed: too many polls started by this member or in this circle in the last hour
     public const string PollCreationLimit = "POLL_CREATION_LIMIT";
 
+    // not in the seed: a share card needs a closed poll
+    public const string PollNotClosed = "POLL_NOT_CLOSED";
+
+    // not in the seed: a share card shows the votes the caller received, so there must be some
+    public const string ShareCardNoVotes = "SHARE_CARD_NO_VOTES";
+
     // not in the seed
     public const string TemplateNotFound = "TEMPLATE_NOT_FOUND";
 

@@ -20,8 +20,13 @@ public sealed class ModeratedPoll
 public sealed class PollModeration
 {
     private readonly PollRepository _repository;
+    private readonly IEnumerable<IPollDataCleaner> _cleaners;
 
-    internal PollModeration(PollRepository repository) => _repository = repository;
+    internal PollModeration(PollRepository repository, IEnumerable<IPollDataCleaner> cleaners)
+    {
+        _repository = repository;
+        _cleaners = cleaners;
+    }
 
     public Task<ModeratedPoll?> FindAsync(Guid pollId, CancellationToken cancellationToken) =>
         _repository.FindForModerationAsync(pollId, cancellationToken);
@@ -33,4 +38,13 @@ public sealed class PollModeration
     /// <summary>A moderator hides the poll from everyone, in the caller's transaction. False when it was hidden already or does not exist.</summary>
     public async Task<bool> HideAsync(Guid pollId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         await _repository.DeactivateAsync(pollId, connection, transaction, cancellationToken) == 1;
+
+    /// <summary>After a hide has committed: other modules drop what they keep about the poll (share cards), as after a deletion.</summary>
+    public async Task RemovePollDataAsync(Guid pollId, CancellationToken cancellationToken)
+    {
+        foreach (var cleaner in _cleaners)
+        {
+            await cleaner.RemovePollAsync(pollId, cancellationToken);
+        }
+    }
 }

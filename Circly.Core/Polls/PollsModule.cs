@@ -20,8 +20,9 @@ public static class PollsModule
             sp.GetRequiredService<PollRepository>(), sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<CircleService>(),
             sp.GetRequiredService<BlockService>(), sp.GetRequiredService<CircleModeration>(),
             sp.GetRequiredService<TemplateService>(), sp.GetRequiredService<VoterHash>(), sp.GetRequiredService<OutboxDispatcher>(),
-            sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<IOptions<PollOptions>>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new PollModeration(sp.GetRequiredService<PollRepository>()));
+            sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<IOptions<PollOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetServices<IPollDataCleaner>()));
+        services.AddSingleton(sp => new PollModeration(sp.GetRequiredService<PollRepository>(), sp.GetServices<IPollDataCleaner>()));
         return services;
     }
 }

@@ -45,8 +45,12 @@ public static class CoreServiceCollectionExtensions
         services.AddTemplatesModule();
         services.AddPollsModule();
         services.AddNotificationsModule();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<OutboxRetention>();
         services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<RefreshTokenRepository>(),
-            sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<OutboxRetention>(), sp.GetRequiredService<InboxService>(),
+            sp.GetRequiredService<PushTicketStore>(), sp.GetRequiredService<PollService>(), sp.GetRequiredService<CircleService>(),
+            sp.GetRequiredService<IOptions<RetentionOptions>>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

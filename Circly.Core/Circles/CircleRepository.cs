@@ -1,3 +1,4 @@
+using Circly.Core.Database;
 using Dapper;
 using Npgsql;
 
@@ -372,4 +373,11 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
+
+    /// <summary>Retention: circles deleted (or emptied) before the cutoff, with their memberships and polls (cascade).</summary>
+    public Task<int> DeleteInactiveAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        BatchedDelete.RunAsync(dataSource, """
+            DELETE FROM circles WHERE id IN (
+                SELECT id FROM circles WHERE NOT is_active AND updated_at < @before LIMIT @batch)
+            """, new { before }, cancellationToken, batch: 200);
 }

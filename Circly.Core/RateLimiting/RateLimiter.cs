@@ -1,3 +1,4 @@
+using Circly.Core.Database;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -73,13 +74,12 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<RateLimitO
         return new PermitGrant(granted, granted > 0 ? TimeSpan.Zero : nextSecond > TimeSpan.Zero ? nextSecond : TimeSpan.Zero);
     }
 
-    /// <summary>Housekeeping: windows that ended are no longer consulted.</summary>
-    public async Task<int> DeleteEndedWindowsAsync(CancellationToken cancellationToken)
-    {
-        const string sql = "DELETE FROM rate_limit_counters WHERE window_start < @cutoff";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(sql, new { cutoff = clock.GetUtcNow() - TimeSpan.FromHours(2) }, cancellationToken: cancellationToken));
-    }
+    /// <summary>Retention: windows that started before the cutoff are no longer consulted.</summary>
+    public Task<int> DeleteWindowsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        BatchedDelete.RunAsync(dataSource, """
+            DELETE FROM rate_limit_counters WHERE ctid = ANY(ARRAY(
+                SELECT ctid FROM rate_limit_counters WHERE window_start < @cutoff LIMIT @batch))
+            """, new { cutoff }, cancellationToken);
 
     private sealed record PermitWindow(DateTimeOffset WindowStart, DateTimeOffset Now, int? Hits);
 

@@ -10,7 +10,7 @@ public sealed class ClosingTests(CirclyStack stack)
     [Fact]
     public async Task TwoOverlappingRunsOfTheClosingTimerCloseEachPollOnceWithOneEventEach()
     {
-        var circle = await stack.Client.NewCircleAsync(size: 3);
+        var circle = await stack.Client.NewCircleAsync(size: 4);
         var polls = new List<Guid>();
         for (var i = 0; i < 12; i++)
         {
@@ -33,7 +33,7 @@ public sealed class ClosingTests(CirclyStack stack)
     [Fact]
     public async Task ALateTimerClosesEverythingThatExpiredMeanwhileAndLeavesOpenPollsAlone()
     {
-        var circle = await stack.Client.NewCircleAsync(size: 3);
+        var circle = await stack.Client.NewCircleAsync(size: 4);
         var expired = await stack.NewPollAsync(circle);
         var open = await stack.NewPollAsync(circle);
         await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
@@ -48,7 +48,7 @@ public sealed class ClosingTests(CirclyStack stack)
     [Fact]
     public async Task TheClosingTimerRunsThroughTheHostsAdminEndpoint()
     {
-        var circle = await stack.Client.NewCircleAsync(size: 3);
+        var circle = await stack.Client.NewCircleAsync(size: 4);
         var pollId = await stack.NewPollAsync(circle);
         await stack.ExpireAsync(pollId);
 
@@ -60,7 +60,7 @@ public sealed class ClosingTests(CirclyStack stack)
     }
 
     [Fact]
-    public async Task APollNearItsDeadlineIsAnnouncedOnceToTheMembersWhoHaveNotVoted()
+    public async Task APollNearItsDeadlineIsAnnouncedOnceToEveryMemberWhoMayVoteWhetherTheyVotedOrNot()
     {
         var circle = await stack.Client.NewCircleAsync(size: 4);
         var pollId = await stack.NewPollAsync(circle);
@@ -72,9 +72,9 @@ public sealed class ClosingTests(CirclyStack stack)
 
         await service.AnnounceDeadlinesAsync(TestContext.Current.CancellationToken);
         await service.AnnounceDeadlinesAsync(TestContext.Current.CancellationToken);
-        var nonVoters = await service.GetNonVoterUserIdsAsync(pollId, TestContext.Current.CancellationToken);
+        var reminded = await service.GetEligibleVoterUserIdsAsync(pollId, TestContext.Current.CancellationToken);
 
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM outbox_events WHERE event_type = 'PollDeadlineSoon' AND payload->>'pollId' = @id", new { id = pollId.ToString() }));
-        Assert.Equal(circle.Members.Where(m => m != voter).Select(m => m.UserId).Order(), nonVoters.Order());
+        Assert.Equal(circle.Members.Select(m => m.UserId).Order(), reminded.Order());
     }
 }

@@ -27,15 +27,21 @@ public static class DevHostApp
             console.TimestampFormat = "HH:mm:ss.fff ";
         });
 
-        var functions = FunctionCatalog.Discover([typeof(FunctionsServiceCollectionExtensions).Assembly, .. extraFunctionAssemblies ?? []]);
+        var functions = FunctionCatalog.Discover([typeof(CirclyApplication).Assembly, .. extraFunctionAssemblies ?? []]);
         builder.Services.AddSingleton(functions);
-        builder.Services.AddCirclyFunctions(builder.Configuration);
+        builder.AddCircly();
         configureServices?.Invoke(builder.Services);
         AddTriggers(builder, functions);
+        var routePrefix = builder.Configuration["AzureFunctionsJobHost:extensions:http:routePrefix"] ?? "api";
+        builder.Services.AddSingleton(sp => new HttpTriggerRouter(functions, routePrefix, sp.GetRequiredService<IInlineConstraintResolver>()));
+        builder.Services.AddSingleton<ReservedRoutes>();
 
         var app = builder.Build();
-        HttpTriggerEndpoints.Map(app, functions, builder.Configuration["AzureFunctionsJobHost:extensions:http:routePrefix"] ?? "api");
-        AdminEndpoints.Map(app, functions);
+        // The host's order: its own reserved paths first, then the functions in name order.
+        var reserved = app.Services.GetRequiredService<ReservedRoutes>();
+        var router = app.Services.GetRequiredService<HttpTriggerRouter>();
+        app.Use(reserved.InvokeAsync);
+        app.Run(router.InvokeAsync);
         return app;
     }
 

@@ -14,3 +14,6 @@ umask 077
 printf "export Auth__SigningKeyPem='%s'\n" "$(cat "$dir/jwt-signing-key.pem")"
 printf "export Voting__HashSecret='%s'\n" "$(cat "$dir/vote-hash-secret")"
 printf "export Auth__DeviceIdPepper='%s'\n" "$(cat "$dir/device-id-pepper")"
+# DevHost's stand-in for the host's master key: its admin API (POST /admin/functions/{name}) wants it.
+[ -f "$dir/master-key" ] || openssl rand -hex 32 | tr -d '\n' >"$dir/master-key"
+printf "export DevHost__MasterKey='%s'\n" "$(cat "$dir/master-key")"

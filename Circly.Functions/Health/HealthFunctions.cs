@@ -6,10 +6,13 @@ namespace Circly.Functions.Health;
 
 public sealed class HealthFunctions(HttpApi api, HealthService health)
 {
-    /// <summary>Liveness: answers without touching any dependency.</summary>
+    /// <summary>
+    /// Liveness: answers without touching any dependency. HEAD is listed because the host gives a
+    /// GET-only function no HEAD (uptime monitors use it); other GET routes answer HEAD with 404.
+    /// </summary>
     [Function(nameof(GetHealth))]
     public Task<IResult> GetHealth(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "health")] HttpRequest request) =>
         api.RunAsync(request, _ => Task.FromResult(ApiResponse.Ok(new { status = HealthStatus.Healthy, version = HealthService.AppVersion })));
 
     /// <summary>PostgreSQL, queues (with poison counts) and tables, each with status and latency. 503 when any is down.</summary>

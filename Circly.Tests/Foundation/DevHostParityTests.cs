@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Circly.DevHost;
 using Circly.Tests.Infrastructure;
-using Microsoft.AspNetCore.Routing;
 
 namespace Circly.Tests.Foundation;
 
@@ -13,7 +12,7 @@ public sealed class DevHostParityTests(CirclyStack stack)
     {
         var metadata = ReadFunctionsMetadata();
         var hosted = stack.Api.Get<IReadOnlyList<FunctionDescriptor>>().ToDictionary(f => f.Name);
-        var endpoints = stack.Api.Get<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var routed = stack.Api.Get<HttpTriggerRouter>().Functions.ToDictionary(f => f.Name);
 
         Assert.NotEmpty(metadata);
         Assert.Equal(metadata.Select(m => m.Name).Order(), hosted.Keys.Order());
@@ -24,10 +23,9 @@ public sealed class DevHostParityTests(CirclyStack stack)
             {
                 case "httpTrigger":
                     Assert.Equal(TriggerKind.Http, descriptor.Trigger);
-                    var endpoint = Assert.Single(endpoints, e => e.Metadata.GetMetadata<FunctionDescriptor>()?.Name == function.Name);
-                    Assert.Equal(function.Route, endpoint.RoutePattern.RawText);
-                    var methods = (endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => m.ToLowerInvariant()).Order();
-                    Assert.Equal(function.Methods.Order(), methods);
+                    var route = routed[function.Name];
+                    Assert.Equal(function.Route, route.Route);
+                    Assert.Equal(function.Methods.Order(), (route.HttpMethods ?? []).Select(m => m.ToLowerInvariant()).Order());
                     break;
                 case "timerTrigger":
                     Assert.Equal(TriggerKind.Timer, descriptor.Trigger);

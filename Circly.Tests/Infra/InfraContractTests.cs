@@ -44,7 +44,7 @@ public sealed class InfraContractTests
     [Fact]
     public void BicepProvisionsExactlyTheQueuesTheCodeUses()
     {
-        var triggers = FunctionCatalog.Discover([typeof(FunctionsServiceCollectionExtensions).Assembly])
+        var triggers = FunctionCatalog.Discover([typeof(CirclyApplication).Assembly])
             .Where(function => function.Trigger == TriggerKind.Queue && !function.QueueName!.Contains('%', StringComparison.Ordinal))
             .Select(function => function.QueueName!);
         var queues = StorageNames.Queues.Concat(triggers).Distinct().ToList();

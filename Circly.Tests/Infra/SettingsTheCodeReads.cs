@@ -27,7 +27,7 @@ public sealed record SettingRead(string Name, string Source, bool Required, bool
 /// </summary>
 public static partial class SettingsTheCodeReads
 {
-    public static readonly Assembly[] ProductAssemblies = [typeof(DatabaseOptions).Assembly, typeof(FunctionsServiceCollectionExtensions).Assembly];
+    public static readonly Assembly[] ProductAssemblies = [typeof(DatabaseOptions).Assembly, typeof(CirclyApplication).Assembly];
 
     public static readonly string[] ProductSourceDirectories = ["Circly.Core", "Circly.Functions"];
 
@@ -85,7 +85,7 @@ public static partial class SettingsTheCodeReads
 
     /// <summary>Every %SETTING% in a timer schedule (or a queue name) of a function in Circly.Functions: no default, the host needs it.</summary>
     public static IEnumerable<SettingRead> FromTriggerBindingExpressions() =>
-        from function in FunctionCatalog.Discover([typeof(FunctionsServiceCollectionExtensions).Assembly])
+        from function in FunctionCatalog.Discover([typeof(CirclyApplication).Assembly])
         let expression = function.Trigger switch
         {
             TriggerKind.Timer => function.Schedule,

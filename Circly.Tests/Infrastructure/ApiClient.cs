@@ -39,6 +39,17 @@ public sealed class ApiClient(HttpClient http) : IDisposable
     public Task<ApiCall> DeleteAsync(string path, string? token = null) =>
         SendAsync(HttpMethod.Delete, path, null, token, null);
 
+    /// <summary>Runs a timer or queue function now through the host's admin API, with the master key.</summary>
+    public Task<HttpResponseMessage> RunFunctionAsync(string name, string? input = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/admin/functions/{name}")
+        {
+            Content = JsonContent.Create(new { input }),
+        };
+        request.Headers.Add("x-functions-key", TestSecrets.MasterKey);
+        return http.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Sends a raw body exactly as given (for malformed JSON and wrong types).</summary>
     public Task<ApiCall> SendRawAsync(HttpMethod method, string path, string rawBody, string? token = null, string contentType = "application/json") =>
         SendAsync(method, path, new StringContent(rawBody, Encoding.UTF8, contentType), token, null);

@@ -9,22 +9,22 @@ namespace Circly.Tests.Infrastructure;
 /// PostgreSQL server, one Azurite, and the API under DevHost against a freshly migrated database.
 /// Tests isolate themselves by creating their own data.
 /// </summary>
-public sealed class CirclyStack : IAsyncLifetime
+public class CirclyStack : IAsyncLifetime
 {
-    public PostgresServer Postgres { get; private set; } = null!;
+    public PostgresServer Postgres { get; protected set; } = null!;
 
-    public AzuriteServer Azurite { get; private set; } = null!;
+    public AzuriteServer Azurite { get; protected set; } = null!;
 
-    public string DatabaseConnectionString { get; private set; } = null!;
+    public string DatabaseConnectionString { get; protected set; } = null!;
 
-    public TestApp Api { get; private set; } = null!;
+    public TestApp Api { get; protected set; } = null!;
 
     /// <summary>Where the shared API's push sender delivers (Expo itself cannot be reached from tests).</summary>
-    public ExpoTestServer Expo { get; private set; } = null!;
+    public ExpoTestServer Expo { get; protected set; } = null!;
 
     public ApiClient Client => Api.Client;
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         var postgres = PostgresServer.StartAsync();
         var azurite = AzuriteServer.StartAsync();
@@ -57,6 +57,7 @@ public sealed class CirclyStack : IAsyncLifetime
         ["App:AndroidStoreUrl"] = "https://play.google.com/store/apps/details?id=app.circly.test",
         // Timers are run by the tests that need them, at the moment they need them.
         ["DevHost:RunTimers"] = "false",
+        ["DevHost:MasterKey"] = TestSecrets.MasterKey,
         ["CLEANUP_SCHEDULE"] = "0 30 3 * * *",
         ["OUTBOX_SWEEP_SCHEDULE"] = "30 * * * * *",
         ["CLOSE_POLLS_SCHEDULE"] = "0 * * * * *",
@@ -70,7 +71,7 @@ public sealed class CirclyStack : IAsyncLifetime
     /// <summary>A closed loopback port: an app that is not meant to push fails fast instead of reaching out.</summary>
     private const string UnreachableExpo = "http://127.0.0.1:9/";
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (Api is not null)
         {

@@ -15,4 +15,7 @@ public static class TestSecrets
     public static readonly string DeviceIdPepper = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
 
     public static readonly string VoteHashSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+
+    /// <summary>The host's master key, which DevHost's admin API demands as the host does.</summary>
+    public static readonly string MasterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 }

@@ -100,7 +100,7 @@ public sealed class FanOutTests(CirclyStack stack, PushStack push)
 
         proxy.Enable();
         await connection.ExecuteAsync("UPDATE outbox_events SET created_at = now() - interval '1 minute' WHERE payload->>'pollId' = @id", new { id = pollId.ToString() });
-        var sweep = await app.Client.Http.PostAsync("/admin/functions/OutboxSweep", null, TestContext.Current.CancellationToken);
+        using var sweep = await app.Client.RunFunctionAsync("OutboxSweep");
 
         Assert.Equal(HttpStatusCode.Accepted, sweep.StatusCode);
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>(pending, new { id = pollId.ToString() }));

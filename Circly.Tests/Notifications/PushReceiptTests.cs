@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using Circly.Tests.Identity;
 using Circly.Tests.Infrastructure;
 using Dapper;
@@ -132,7 +131,7 @@ public sealed class PushReceiptTests(CirclyStack stack, PushStack push)
     /// <summary>Runs the timer function now; DevHost answers once it finished.</summary>
     private static async Task RunReceiptsAsync(TestApp app)
     {
-        using var response = await app.Client.Http.PostAsJsonAsync("/admin/functions/CheckPushReceipts", new { });
+        using var response = await app.Client.RunFunctionAsync("CheckPushReceipts");
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 

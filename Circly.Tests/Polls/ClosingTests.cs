@@ -1,3 +1,4 @@
+using Circly.Core.Errors;
 using Circly.Core.Polls;
 using Circly.Tests.Infrastructure;
 using Dapper;
@@ -5,7 +6,9 @@ using Npgsql;
 
 namespace Circly.Tests.Polls;
 
-public sealed class ClosingTests(CirclyStack stack)
+/// <summary>The closing and reminder timers work on every poll: these tests have a database of their own.</summary>
+[Collection(GlobalTimers.Name)]
+public sealed class ClosingTests(GlobalTimersStack stack)
 {
     [Fact]
     public async Task TwoOverlappingRunsOfTheClosingTimerCloseEachPollOnceWithOneEventEach()
@@ -52,7 +55,7 @@ public sealed class ClosingTests(CirclyStack stack)
         var pollId = await stack.NewPollAsync(circle);
         await stack.ExpireAsync(pollId);
 
-        var response = await stack.Client.Http.PostAsync("/admin/functions/ClosePolls", null, TestContext.Current.CancellationToken);
+        using var response = await stack.Client.RunFunctionAsync("ClosePolls");
 
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
         var poll = await stack.Client.GetAsync($"/v1/polls/{pollId}", circle.Owner.AccessToken);
@@ -76,5 +79,35 @@ public sealed class ClosingTests(CirclyStack stack)
 
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM outbox_events WHERE event_type = 'PollDeadlineSoon' AND payload->>'pollId' = @id", new { id = pollId.ToString() }));
         Assert.Equal(circle.Members.Select(m => m.UserId).Order(), reminded.Order());
+    }
+
+    [Fact]
+    public async Task ResultsAreShownToEveryMemberOnceThePollIsClosed()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 4);
+        var pollId = await stack.NewPollAsync(circle);
+        await stack.ExpireAsync(pollId);
+        await stack.Api.Get<PollService>().CloseExpiredAsync(TestContext.Current.CancellationToken);
+
+        var call = await stack.Client.GetAsync($"/v1/polls/{pollId}/results", circle.Others[2].AccessToken);
+
+        Assert.True(call.Data.GetProperty("isClosed").GetBoolean());
+        Assert.True(call.Data.GetProperty("resultsVisible").GetBoolean());
+    }
+
+    [Fact]
+    public async Task AVoteAfterTheDeadlineIsExpiredAndAfterClosingIsClosed()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 4);
+        var pollId = await stack.NewPollAsync(circle);
+        var option = await stack.OptionForAsync(pollId, circle.Owner);
+
+        await stack.ExpireAsync(pollId);
+        var expired = await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = option }, circle.Owner.AccessToken);
+        await stack.Api.Get<PollService>().CloseExpiredAsync(TestContext.Current.CancellationToken);
+        var closed = await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = option }, circle.Owner.AccessToken);
+
+        Assert.Equal(ErrorCodes.PollExpired, expired.ErrorCode);
+        Assert.Equal(ErrorCodes.PollClosed, closed.ErrorCode);
     }
 }

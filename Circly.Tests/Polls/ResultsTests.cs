@@ -28,20 +28,6 @@ public sealed class ResultsTests(CirclyStack stack)
     }
 
     [Fact]
-    public async Task ResultsAreShownToEveryMemberOnceThePollIsClosed()
-    {
-        var circle = await stack.Client.NewCircleAsync(size: 4);
-        var pollId = await stack.NewPollAsync(circle);
-        await stack.ExpireAsync(pollId);
-        await stack.Api.Get<PollService>().CloseExpiredAsync(TestContext.Current.CancellationToken);
-
-        var call = await stack.Client.GetAsync($"/v1/polls/{pollId}/results", circle.Others[2].AccessToken);
-
-        Assert.True(call.Data.GetProperty("isClosed").GetBoolean());
-        Assert.True(call.Data.GetProperty("resultsVisible").GetBoolean());
-    }
-
-    [Fact]
     public void RanksAreSharedOnTiesAndATieHasNoSingleWinner()
     {
         var a = Guid.NewGuid();

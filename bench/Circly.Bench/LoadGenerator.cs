@@ -21,19 +21,28 @@ public sealed record RunResult(string Name, int Concurrency, long Requests, long
 /// </summary>
 public sealed class LoadGenerator(HttpClient client)
 {
-    public static HttpClient CreateClient(string baseUrl) => new(new SocketsHttpHandler
+    public static HttpClient CreateClient(string baseUrl)
     {
-        MaxConnectionsPerServer = 2048,
-        UseCookies = false,
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
-    })
-    {
-        BaseAddress = new Uri(baseUrl),
-        Timeout = TimeSpan.FromSeconds(60),
-    };
+        var client = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 2048,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
+        })
+        {
+            BaseAddress = new Uri(baseUrl),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        // The admin API (POST /admin/functions/...) wants the host's master key; functions ignore it.
+        if (Environment.GetEnvironmentVariable("DevHost__MasterKey") is { Length: > 0 } masterKey)
+        {
+            client.DefaultRequestHeaders.Add("x-functions-key", masterKey);
+        }
+        return client;
+    }
 
     public async Task<(int Status, string Body, HttpResponseMessage Response)> SendAsync(BenchRequest request, CancellationToken cancellationToken)
     {

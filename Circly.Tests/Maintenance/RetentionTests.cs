@@ -84,7 +84,7 @@ public sealed class RetentionTests(CirclyStack stack)
             await tickets.AddEntityAsync(entity);
         }
 
-        var run = await app.Client.Http.PostAsync("/admin/functions/Cleanup", null, TestContext.Current.CancellationToken);
+        using var run = await app.Client.RunFunctionAsync("Cleanup");
         Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
 
         var pollsLeft = (await connection.QueryAsync<Guid>("SELECT id FROM polls")).ToHashSet();

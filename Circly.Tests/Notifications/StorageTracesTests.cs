@@ -166,7 +166,7 @@ public sealed class StorageTracesTests(CirclyStack stack, PushStack push)
 
     private static async Task RunTimerAsync(TestApp app, string function)
     {
-        var response = await app.Client.Http.PostAsync($"/admin/functions/{function}", null, TestContext.Current.CancellationToken);
+        using var response = await app.Client.RunFunctionAsync(function);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 

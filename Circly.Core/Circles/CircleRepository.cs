@@ -376,8 +376,8 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
 
     /// <summary>Retention: circles deleted (or emptied) before the cutoff, with their memberships and polls (cascade).</summary>
     public Task<int> DeleteInactiveAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
-        BatchedDelete.RunAsync(dataSource, """
-            DELETE FROM circles WHERE id IN (
-                SELECT id FROM circles WHERE NOT is_active AND updated_at < @before LIMIT @batch)
-            """, new { before }, cancellationToken, batch: 200);
+        BatchedDelete.RunAsync(dataSource, InactiveCircles, new { cutoff = before }, cancellationToken, batch: 200);
+
+    // Chunks of 200 circles: each takes its members and polls along.
+    private static readonly string InactiveCircles = BatchedDelete.Statement("circles", "id", "updated_at", "NOT is_active AND updated_at < @cutoff");
 }

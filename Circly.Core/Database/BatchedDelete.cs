@@ -4,28 +4,55 @@ using Npgsql;
 namespace Circly.Core.Database;
 
 /// <summary>
-/// Set-based deletes in chunks: the statement deletes at most @batch rows per run (its own
-/// `LIMIT @batch` sub-select) and runs again until a run deletes fewer. Each chunk is its own short
-/// transaction, so a large backlog never holds a million row locks or one huge WAL record at once,
-/// and concurrent writers wait at most for one chunk.
+/// Set-based deletes in chunks, walking an index in key order. The statement deletes at most @batch
+/// rows whose key is at least @after (the largest key the previous chunk deleted; NULL at first),
+/// in key order, and returns <c>deleted</c> and <c>last</c>; it runs again from there until a chunk
+/// comes back short. Each chunk is its own short transaction, so a large backlog never holds a million
+/// row locks or one huge WAL record, and concurrent writers wait at most for one chunk. Starting each
+/// chunk where the last one ended matters: a chunk that searched from the start again would walk
+/// over every row the earlier chunks deleted (dead until vacuum), which made a million-row backlog
+/// quadratic (bench/README.md, "Cleanup").
 /// </summary>
 internal static class BatchedDelete
 {
     public const int DefaultBatch = 10_000;
+
+    private sealed record Chunk(int Deleted, DateTimeOffset? Last);
 
     public static async Task<int> RunAsync(NpgsqlDataSource dataSource, string sql, object parameters, CancellationToken cancellationToken, int batch = DefaultBatch)
     {
         var args = new DynamicParameters(parameters);
         args.Add("batch", batch);
         var total = 0;
-        int deleted;
+        DateTimeOffset? after = null;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        do
+        while (!cancellationToken.IsCancellationRequested)
         {
-            deleted = await connection.ExecuteAsync(new CommandDefinition(sql, args, commandTimeout: 600, cancellationToken: cancellationToken));
-            total += deleted;
+            args.Add("after", after);
+            var chunk = await connection.QuerySingleAsync<Chunk>(new CommandDefinition(sql, args, commandTimeout: 600, cancellationToken: cancellationToken));
+            total += chunk.Deleted;
+            if (chunk.Deleted < batch)
+            {
+                break;
+            }
+            after = chunk.Last;
         }
-        while (deleted == batch && !cancellationToken.IsCancellationRequested);
         return total;
     }
+
+    /// <summary>
+    /// The usual statement: the next chunk of <paramref name="table"/> rows matching
+    /// <paramref name="condition"/>, in <paramref name="key"/> order (an indexed timestamptz), by <paramref name="id"/>.
+    /// </summary>
+    public static string Statement(string table, string id, string key, string condition) => $"""
+        WITH chunk AS (
+            SELECT {id}, {key} FROM {table}
+            WHERE {condition} AND {key} >= coalesce(@after::timestamptz, '-infinity')
+            ORDER BY {key} LIMIT @batch
+        ), gone AS (
+            DELETE FROM {table} t USING chunk WHERE {string.Join(" AND ", id.Split(", ").Select(c => $"t.{c} = chunk.{c}"))}
+            RETURNING chunk.{key}
+        )
+        SELECT count(*)::int AS deleted, max({key}) AS last FROM gone
+        """;
 }

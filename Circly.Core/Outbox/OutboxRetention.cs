@@ -7,8 +7,7 @@ namespace Circly.Core.Outbox;
 public sealed class OutboxRetention(NpgsqlDataSource dataSource)
 {
     public Task<int> DeleteDispatchedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
-        BatchedDelete.RunAsync(dataSource, """
-            DELETE FROM outbox_events WHERE id IN (
-                SELECT id FROM outbox_events WHERE dispatched_at < @cutoff LIMIT @batch)
-            """, new { cutoff }, cancellationToken);
+        BatchedDelete.RunAsync(dataSource, Statement, new { cutoff }, cancellationToken);
+
+    private static readonly string Statement = BatchedDelete.Statement("outbox_events", "id", "dispatched_at", "dispatched_at < @cutoff");
 }

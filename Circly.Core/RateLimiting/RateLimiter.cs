@@ -76,10 +76,9 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<RateLimitO
 
     /// <summary>Retention: windows that started before the cutoff are no longer consulted.</summary>
     public Task<int> DeleteWindowsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
-        BatchedDelete.RunAsync(dataSource, """
-            DELETE FROM rate_limit_counters WHERE ctid = ANY(ARRAY(
-                SELECT ctid FROM rate_limit_counters WHERE window_start < @cutoff LIMIT @batch))
-            """, new { cutoff }, cancellationToken);
+        BatchedDelete.RunAsync(dataSource, EndedWindows, new { cutoff }, cancellationToken);
+
+    private static readonly string EndedWindows = BatchedDelete.Statement("rate_limit_counters", "bucket, window_start", "window_start", "window_start < @cutoff");
 
     private sealed record PermitWindow(DateTimeOffset WindowStart, DateTimeOffset Now, int? Hits);
 

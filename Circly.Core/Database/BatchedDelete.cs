@@ -46,7 +46,7 @@ internal static class BatchedDelete
     /// </summary>
     public static string Statement(string table, string id, string key, string condition) => $"""
         WITH chunk AS (
-            SELECT {id}, {key} FROM {table}
+            SELECT {string.Join(", ", id.Split(", ").Append(key).Distinct())} FROM {table}
             WHERE {condition} AND {key} >= coalesce(@after::timestamptz, '-infinity')
             ORDER BY {key} LIMIT @batch
         ), gone AS (

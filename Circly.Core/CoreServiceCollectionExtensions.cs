@@ -14,13 +14,12 @@ using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Circly.Core;
 
 public static class CoreServiceCollectionExtensions
 {
-    /// <summary>Everything Circly.Core needs: options, the one NpgsqlDataSource, storage clients, modules.</summary>
+    /// <summary>Everything Circly.Core needs: options, the app's NpgsqlDataSource, storage clients, modules.</summary>
     public static IServiceCollection AddCirclyCore(this IServiceCollection services, IConfiguration configuration)
     {
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
@@ -29,9 +28,12 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingletonTimeProvider();
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AppOptions>().BindConfiguration(AppOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
-        services.AddSingleton<SchemaMigrator>();
-        services.AddHostedService<MigrateOnStartup>();
+        services.AddSingleton(sp =>
+        {
+            var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            return PostgresDataSource.Create(database.ConnectionString, database);
+        });
+        services.AddHostedService<SchemaOnStartup>();
 
         services.AddSingleton(_ => StorageClients.FromConfiguration(configuration));
         services.AddHostedService<StorageInitializer>();
@@ -48,9 +50,9 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<OutboxRetention>();
         services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<RefreshTokenRepository>(),
-            sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<OutboxRetention>(), sp.GetRequiredService<InboxService>(),
-            sp.GetRequiredService<PushTicketStore>(), sp.GetRequiredService<PollService>(), sp.GetRequiredService<CircleService>(),
-            sp.GetRequiredService<IOptions<RetentionOptions>>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<AccountTransfers>(), sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<OutboxRetention>(),
+            sp.GetRequiredService<InboxService>(), sp.GetRequiredService<PushTicketStore>(), sp.GetRequiredService<PollService>(),
+            sp.GetRequiredService<CircleService>(), sp.GetRequiredService<IOptions<RetentionOptions>>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

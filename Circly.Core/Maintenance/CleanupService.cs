@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Circly.Core.Maintenance;
 
 public sealed record CleanupReport(
-    int RateLimitWindows, int RefreshTokens, int DailyPushCounts, int OutboxEvents, int InboxEntries, int PushTickets, int Polls, int Circles);
+    int RateLimitWindows, int RefreshTokens, int TransferCodes, int DailyPushCounts, int OutboxEvents, int InboxEntries, int PushTickets, int Polls, int Circles);
 
 /// <summary>
 /// The daily housekeeping: drops data that no longer serves any purpose, each kind after its
@@ -20,6 +20,7 @@ public sealed class CleanupService
 {
     private readonly RateLimiter _rateLimiter;
     private readonly RefreshTokenRepository _refreshTokens;
+    private readonly AccountTransfers _transfers;
     private readonly NotificationSettingsService _notificationSettings;
     private readonly OutboxRetention _outbox;
     private readonly InboxService _inbox;
@@ -29,12 +30,13 @@ public sealed class CleanupService
     private readonly RetentionOptions _retention;
     private readonly TimeProvider _clock;
 
-    internal CleanupService(RateLimiter rateLimiter, RefreshTokenRepository refreshTokens, NotificationSettingsService notificationSettings,
+    internal CleanupService(RateLimiter rateLimiter, RefreshTokenRepository refreshTokens, AccountTransfers transfers, NotificationSettingsService notificationSettings,
         OutboxRetention outbox, InboxService inbox, PushTicketStore pushTickets, PollService polls, CircleService circles,
         IOptions<RetentionOptions> retention, TimeProvider clock)
     {
         _rateLimiter = rateLimiter;
         _refreshTokens = refreshTokens;
+        _transfers = transfers;
         _notificationSettings = notificationSettings;
         _outbox = outbox;
         _inbox = inbox;
@@ -50,6 +52,7 @@ public sealed class CleanupService
         var now = _clock.GetUtcNow();
         var rateLimitWindows = await _rateLimiter.DeleteWindowsBeforeAsync(now - _retention.RateLimitWindows, cancellationToken);
         var refreshTokens = await _refreshTokens.DeleteStaleAsync(cancellationToken);
+        var transferCodes = await _transfers.DeleteExpiredCodesAsync(cancellationToken);
         var dailyPushCounts = await _notificationSettings.DeleteOldDailyCountsAsync(now, cancellationToken);
         var outboxEvents = await _outbox.DeleteDispatchedBeforeAsync(now - _retention.OutboxEvents, cancellationToken);
         var inboxEntries = await _inbox.DeleteOlderThanAsync(now - _retention.InboxEntries, cancellationToken);
@@ -57,6 +60,6 @@ public sealed class CleanupService
         // Circles first: their polls go with them, and the polls step then has less to find.
         var circles = await _circles.DeleteInactiveAsync(now - _retention.DeletedCirclesAndPolls, cancellationToken);
         var polls = await _polls.DeleteOldAsync(now - _retention.ClosedPolls, now - _retention.DeletedCirclesAndPolls, cancellationToken);
-        return new CleanupReport(rateLimitWindows, refreshTokens, dailyPushCounts, outboxEvents, inboxEntries, pushTickets, polls, circles);
+        return new CleanupReport(rateLimitWindows, refreshTokens, transferCodes, dailyPushCounts, outboxEvents, inboxEntries, pushTickets, polls, circles);
     }
 }

@@ -1,4 +1,5 @@
 using Circly.Core.Errors;
+using Npgsql;
 
 namespace Circly.Core.Users;
 
@@ -29,6 +30,14 @@ public sealed class UserService
     public Task<AccountStanding> GetStandingAsync(Guid userId, CancellationToken cancellationToken) =>
         _repository.GetStandingAsync(userId, cancellationToken);
 
+    /// <summary>
+    /// Moves the account to another device in the caller's transaction (an account transfer): the
+    /// device binding is replaced, the device generation grows, and push tokens are deactivated.
+    /// </summary>
+    public Task<DeviceMove> MoveDeviceAsync(Guid userId, byte[] deviceIdHash, byte[] deviceSecretHash, string platform, string? appVersion,
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        _repository.MoveDeviceAsync(userId, deviceIdHash, deviceSecretHash, platform, appVersion, connection, transaction, cancellationToken);
+
     public async Task<UserProfile> GetProfileAsync(Guid userId, CancellationToken cancellationToken) =>
         await _repository.GetProfileAsync(userId, cancellationToken) ?? throw AccountGone();
 
@@ -49,6 +58,10 @@ public sealed class UserService
     }
 
     /// <summary>For the notification fan-out: (user, token) for every active device of these users, in one query.</summary>
+    /// <summary>Deactivates the account's push tokens; the number that were active (0 when none: idempotent).</summary>
+    public Task<int> RemovePushTokensAsync(Guid userId, CancellationToken cancellationToken) =>
+        _repository.DeactivatePushTokensOfAsync(userId, cancellationToken);
+
     public Task<IReadOnlyList<UserPushToken>> GetActivePushTokensAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken) =>
         userIds.Count == 0
             ? Task.FromResult<IReadOnlyList<UserPushToken>>([])

@@ -18,7 +18,7 @@ public sealed class MigrationTests(CirclyStack stack)
     [Fact]
     public async Task MigrationsBuildTheWholeSchemaOnAnEmptyDatabase()
     {
-        await using var database = NpgsqlDataSource.Create(await stack.Postgres.CreateDatabaseAsync("migrate"));
+        await using var database = NpgsqlDataSource.Create(PostgresServer.AsOwner(await stack.Postgres.CreateDatabaseAsync("migrate")));
 
         var applied = await Migrator(database).MigrateAsync(TestContext.Current.CancellationToken);
 
@@ -31,7 +31,7 @@ public sealed class MigrationTests(CirclyStack stack)
     [Fact]
     public async Task EachMigrationRunsOnceEvenWhenInstancesStartTogether()
     {
-        await using var database = NpgsqlDataSource.Create(await stack.Postgres.CreateDatabaseAsync("migrate"));
+        await using var database = NpgsqlDataSource.Create(PostgresServer.AsOwner(await stack.Postgres.CreateDatabaseAsync("migrate")));
 
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Migrator(database).MigrateAsync(TestContext.Current.CancellationToken)));
         var again = await Migrator(database).MigrateAsync(TestContext.Current.CancellationToken);

@@ -136,6 +136,7 @@ public sealed class StorageTracesTests(CirclyStack stack, PushStack push)
         var app = await push.StartAppAsync(stack, settings =>
         {
             settings["Database:ConnectionString"] = database;
+            settings["Database:MigrationConnectionString"] = PostgresServer.AsOwner(database);
             settings["Database:MigrateOnStartup"] = "true";
         });
         return (app, database);

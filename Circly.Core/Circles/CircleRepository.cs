@@ -379,5 +379,5 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
         BatchedDelete.RunAsync(dataSource, InactiveCircles, new { cutoff = before }, cancellationToken, batch: 200);
 
     // Chunks of 200 circles: each takes its members and polls along.
-    private static readonly string InactiveCircles = BatchedDelete.Statement("circles", "id", "updated_at", "NOT is_active AND updated_at < @cutoff");
+    private static readonly string InactiveCircles = BatchedDelete.Statement("circles", "updated_at", "NOT is_active AND updated_at < @cutoff");
 }

@@ -42,16 +42,18 @@ internal static class BatchedDelete
 
     /// <summary>
     /// The usual statement: the next chunk of <paramref name="table"/> rows matching
-    /// <paramref name="condition"/>, in <paramref name="key"/> order (an indexed timestamptz), by <paramref name="id"/>.
+    /// <paramref name="condition"/>, in <paramref name="key"/> order (an indexed timestamptz). Rows are
+    /// deleted by their physical address (a TID scan): joining the chunk back by id let the planner
+    /// choose a full scan of the table for every chunk.
     /// </summary>
-    public static string Statement(string table, string id, string key, string condition) => $"""
+    public static string Statement(string table, string key, string condition) => $"""
         WITH chunk AS (
-            SELECT {string.Join(", ", id.Split(", ").Append(key).Distinct())} FROM {table}
+            SELECT ctid AS row_address FROM {table}
             WHERE {condition} AND {key} >= coalesce(@after::timestamptz, '-infinity')
             ORDER BY {key} LIMIT @batch
         ), gone AS (
-            DELETE FROM {table} t USING chunk WHERE {string.Join(" AND ", id.Split(", ").Select(c => $"t.{c} = chunk.{c}"))}
-            RETURNING chunk.{key}
+            DELETE FROM {table} WHERE ctid = ANY (ARRAY(SELECT row_address FROM chunk))
+            RETURNING {key}
         )
         SELECT count(*)::int AS deleted, max({key}) AS last FROM gone
         """;

@@ -9,5 +9,5 @@ public sealed class OutboxRetention(NpgsqlDataSource dataSource)
     public Task<int> DeleteDispatchedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         BatchedDelete.RunAsync(dataSource, Statement, new { cutoff }, cancellationToken);
 
-    private static readonly string Statement = BatchedDelete.Statement("outbox_events", "id", "dispatched_at", "dispatched_at < @cutoff");
+    private static readonly string Statement = BatchedDelete.Statement("outbox_events", "dispatched_at", "dispatched_at < @cutoff");
 }

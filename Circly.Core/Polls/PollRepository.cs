@@ -235,6 +235,6 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
         + await BatchedDelete.RunAsync(dataSource, DeletedPolls, new { cutoff = deletedBefore }, cancellationToken, batch: 2_000);
 
     // Chunks of 2,000 polls: each takes its options and participation hashes along (about 20 rows per poll).
-    private static readonly string ClosedPolls = BatchedDelete.Statement("polls", "id", "closed_at", "is_closed AND closed_at < @cutoff");
-    private static readonly string DeletedPolls = BatchedDelete.Statement("polls", "id", "updated_at", "NOT is_active AND updated_at < @cutoff");
+    private static readonly string ClosedPolls = BatchedDelete.Statement("polls", "closed_at", "is_closed AND closed_at < @cutoff");
+    private static readonly string DeletedPolls = BatchedDelete.Statement("polls", "updated_at", "NOT is_active AND updated_at < @cutoff");
 }

@@ -84,7 +84,7 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<RateLimitO
     public Task<int> DeleteWindowsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         BatchedDelete.RunAsync(dataSource, EndedWindows, new { cutoff }, cancellationToken);
 
-    private static readonly string EndedWindows = BatchedDelete.Statement("rate_limit_counters", "bucket, window_start", "window_start", "window_start < @cutoff");
+    private static readonly string EndedWindows = BatchedDelete.Statement("rate_limit_counters", "window_start", "window_start < @cutoff");
 
     private sealed record PermitWindow(DateTimeOffset WindowStart, DateTimeOffset Now, int? Hits);
 

@@ -4,12 +4,14 @@ using Circly.Core.Notifications;
 using Circly.Core.Outbox;
 using Circly.Core.Polls;
 using Circly.Core.RateLimiting;
+using Circly.Core.Sharing;
 using Microsoft.Extensions.Options;
 
 namespace Circly.Core.Maintenance;
 
 public sealed record CleanupReport(
-    int RateLimitWindows, int RefreshTokens, int TransferCodes, int DailyPushCounts, int OutboxEvents, int InboxEntries, int PushTickets, int Polls, int Circles);
+    int RateLimitWindows, int RefreshTokens, int TransferCodes, int DailyPushCounts, int ShareCards, int OutboxEvents, int InboxEntries, int PushTickets,
+    int Polls, int Circles);
 
 /// <summary>
 /// The daily housekeeping: drops data that no longer serves any purpose, each kind after its
@@ -22,6 +24,7 @@ public sealed class CleanupService
     private readonly RefreshTokenRepository _refreshTokens;
     private readonly AccountTransfers _transfers;
     private readonly NotificationSettingsService _notificationSettings;
+    private readonly ShareCardService _shareCards;
     private readonly OutboxRetention _outbox;
     private readonly InboxService _inbox;
     private readonly PushTicketStore _pushTickets;
@@ -31,9 +34,10 @@ public sealed class CleanupService
     private readonly TimeProvider _clock;
 
     internal CleanupService(RateLimiter rateLimiter, RefreshTokenRepository refreshTokens, AccountTransfers transfers, NotificationSettingsService notificationSettings,
-        OutboxRetention outbox, InboxService inbox, PushTicketStore pushTickets, PollService polls, CircleService circles,
+        ShareCardService shareCards, OutboxRetention outbox, InboxService inbox, PushTicketStore pushTickets, PollService polls, CircleService circles,
         IOptions<RetentionOptions> retention, TimeProvider clock)
     {
+        _shareCards = shareCards;
         _rateLimiter = rateLimiter;
         _refreshTokens = refreshTokens;
         _transfers = transfers;
@@ -60,6 +64,8 @@ public sealed class CleanupService
         // Circles first: their polls go with them, and the polls step then has less to find.
         var circles = await _circles.DeleteInactiveAsync(now - _retention.DeletedCirclesAndPolls, cancellationToken);
         var polls = await _polls.DeleteOldAsync(now - _retention.ClosedPolls, now - _retention.DeletedCirclesAndPolls, cancellationToken);
-        return new CleanupReport(rateLimitWindows, refreshTokens, transferCodes, dailyPushCounts, outboxEvents, inboxEntries, pushTickets, polls, circles);
+        // Last: the cards of polls the steps above removed go in the same run.
+        var shareCards = await _shareCards.SweepAsync(cancellationToken);
+        return new CleanupReport(rateLimitWindows, refreshTokens, transferCodes, dailyPushCounts, shareCards, outboxEvents, inboxEntries, pushTickets, polls, circles);
     }
 }

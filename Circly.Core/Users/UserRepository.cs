@@ -87,6 +87,13 @@ internal sealed class UserRepository(NpgsqlDataSource dataSource)
         return new DeviceMove(DeviceMoveOutcome.Moved, moved);
     }
 
+    public async Task<AccountOverview?> GetOverviewAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT id, platform, app_version, locale, time_zone, is_active, is_banned, created_at, last_active_at FROM users WHERE id = @userId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<AccountOverview>(new CommandDefinition(sql, new { userId }, cancellationToken: cancellationToken));
+    }
+
     public async Task<UserProfile?> GetProfileAsync(Guid userId, CancellationToken cancellationToken)
     {
         const string sql = $"SELECT {ProfileColumns} FROM users WHERE id = @userId AND is_active";

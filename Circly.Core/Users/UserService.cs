@@ -38,6 +38,10 @@ public sealed class UserService
         NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         _repository.MoveDeviceAsync(userId, deviceIdHash, deviceSecretHash, platform, appVersion, connection, transaction, cancellationToken);
 
+    /// <summary>For the admin API's user lookup; null when no account ever had this id (or it was deleted).</summary>
+    public Task<AccountOverview?> GetOverviewAsync(Guid userId, CancellationToken cancellationToken) =>
+        _repository.GetOverviewAsync(userId, cancellationToken);
+
     public async Task<UserProfile> GetProfileAsync(Guid userId, CancellationToken cancellationToken) =>
         await _repository.GetProfileAsync(userId, cancellationToken) ?? throw AccountGone();
 

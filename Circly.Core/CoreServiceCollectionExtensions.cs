@@ -55,9 +55,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSharingModule();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<OutboxRetention>();
-        services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<RefreshTokenRepository>(),
+        services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<AuthService>(),
             sp.GetRequiredService<AccountTransfers>(), sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<ShareCardService>(),
-            sp.GetRequiredService<OutboxRetention>(), sp.GetRequiredService<InboxService>(), sp.GetRequiredService<PushTicketStore>(),
+            sp.GetRequiredService<OutboxRetention>(), sp.GetRequiredService<InboxService>(), sp.GetRequiredService<PushTicketRetention>(),
             sp.GetRequiredService<PollService>(), sp.GetRequiredService<CircleService>(), sp.GetRequiredService<IOptions<RetentionOptions>>(),
             sp.GetRequiredService<TimeProvider>()));
         return services;

@@ -1,3 +1,4 @@
+using Circly.Core.Users;
 using Dapper;
 using Npgsql;
 
@@ -16,48 +17,52 @@ public sealed class AccountModeration
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly RefreshTokenRepository _refreshTokens;
+    private readonly UserService _users;
 
-    internal AccountModeration(NpgsqlDataSource dataSource, RefreshTokenRepository refreshTokens)
+    internal AccountModeration(NpgsqlDataSource dataSource, RefreshTokenRepository refreshTokens, UserService users)
     {
         _dataSource = dataSource;
         _refreshTokens = refreshTokens;
+        _users = users;
     }
 
     /// <summary>Null when there is no such account (an existing ban of its device is kept as it was).</summary>
     public async Task<DeviceBan?> BanAsync(Guid userId, string reason, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
+        // The account's flag belongs to the Users module; the device ban and the sessions to this one.
+        var deviceIdHash = await _users.MarkBannedAsync(userId, connection, transaction, cancellationToken);
+        if (deviceIdHash is null)
+        {
+            return null;
+        }
         const string ban = """
-            WITH account AS (
-                UPDATE users SET is_banned = true, updated_at = now() WHERE id = @userId RETURNING id, device_id_hash
-            ), added AS (
-                INSERT INTO banned_devices (device_id_hash, reason, user_id)
-                SELECT device_id_hash, @reason, id FROM account
+            WITH added AS (
+                INSERT INTO banned_devices (device_id_hash, reason, user_id) VALUES (@deviceIdHash, @reason, @userId)
                 ON CONFLICT (device_id_hash) DO NOTHING
                 RETURNING id, user_id, reason, banned_at
             )
             SELECT id, user_id, reason, banned_at FROM added
             UNION ALL
-            SELECT b.id, b.user_id, b.reason, b.banned_at FROM banned_devices b JOIN account a ON b.device_id_hash = a.device_id_hash
-            WHERE NOT EXISTS (SELECT 1 FROM added)
+            SELECT id, user_id, reason, banned_at FROM banned_devices WHERE device_id_hash = @deviceIdHash AND NOT EXISTS (SELECT 1 FROM added)
             """;
-        var banned = await connection.QueryFirstOrDefaultAsync<DeviceBan>(new CommandDefinition(ban, new { userId, reason }, transaction, cancellationToken: cancellationToken));
-        if (banned is not null)
-        {
-            await _refreshTokens.RevokeAllForUserAsync(userId, connection, transaction, cancellationToken);
-        }
+        var banned = await connection.QueryFirstAsync<DeviceBan>(new CommandDefinition(ban, new { userId, reason, deviceIdHash }, transaction, cancellationToken: cancellationToken));
+        await _refreshTokens.RevokeAllForUserAsync(userId, connection, transaction, cancellationToken);
         return banned;
     }
 
     /// <summary>Lifts a ban: the device may sign in again, and its accounts are no longer banned. Null when there is no such ban.</summary>
-    public Task<DeviceBan?> UnbanAsync(Guid banId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<DeviceBan>(new CommandDefinition("""
-            WITH lifted AS (
-                DELETE FROM banned_devices WHERE id = @banId RETURNING id, user_id, reason, banned_at, device_id_hash
-            ), accounts AS (
-                UPDATE users u SET is_banned = false, updated_at = now() FROM lifted WHERE u.device_id_hash = lifted.device_id_hash
-            )
-            SELECT id, user_id, reason, banned_at FROM lifted
-            """, new { banId }, transaction, cancellationToken: cancellationToken));
+    public async Task<DeviceBan?> UnbanAsync(Guid banId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var lifted = await connection.QuerySingleOrDefaultAsync<LiftedBan>(new CommandDefinition(
+            "DELETE FROM banned_devices WHERE id = @banId RETURNING id, user_id, reason, banned_at, device_id_hash",
+            new { banId }, transaction, cancellationToken: cancellationToken));
+        if (lifted is null)
+        {
+            return null;
+        }
+        await _users.LiftBanAsync(lifted.DeviceIdHash, connection, transaction, cancellationToken);
+        return new DeviceBan(lifted.Id, lifted.UserId, lifted.Reason, lifted.BannedAt);
+    }
 
     public async Task<(IReadOnlyList<DeviceBan> Items, int Total)> ListAsync(int limit, int offset, CancellationToken cancellationToken)
     {
@@ -70,4 +75,6 @@ public sealed class AccountModeration
         var items = (await results.ReadAsync<DeviceBan>()).ToList();
         return (items, await results.ReadSingleAsync<int>());
     }
+
+    private sealed record LiftedBan(Guid Id, Guid? UserId, string Reason, DateTimeOffset BannedAt, byte[] DeviceIdHash);
 }

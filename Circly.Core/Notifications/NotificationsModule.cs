@@ -25,6 +25,7 @@ public static class NotificationsModule
             });
         services.AddSingleton<PushKeys>();
         services.AddSingleton<PushTicketStore>();
+        services.AddSingleton(sp => new PushTicketRetention(sp.GetRequiredService<PushTicketStore>()));
         services.AddTransient(sp => new PushSender(
             sp.GetRequiredService<ExpoClient>(), sp.GetRequiredService<PushTicketStore>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<UserService>(),
             sp.GetRequiredService<IOptions<ExpoOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PushSender>>()));

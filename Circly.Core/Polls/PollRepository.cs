@@ -1,4 +1,5 @@
 using Circly.Core.Database;
+using Circly.Core.Outbox;
 using Dapper;
 using Npgsql;
 
@@ -220,37 +221,33 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
     public async Task<Guid[]> CloseExpiredAsync(CancellationToken cancellationToken)
     {
         const string sql = """
-            WITH closed AS (
-                UPDATE polls SET is_closed = true, closed_at = now(), version = version + 1, updated_at = now(),
-                    visible_counts = vote_counts, visible_votes = total_votes
-                WHERE is_active AND NOT is_closed AND (deadline <= now() OR close_after <= now())
-                RETURNING id, circle_id, question_text, total_votes
-            )
-            INSERT INTO outbox_events (event_type, payload)
-            SELECT 'PollClosed', jsonb_build_object('pollId', id, 'circleId', circle_id, 'questionText', question_text, 'totalVotes', total_votes)
-            FROM closed
-            RETURNING id
+            UPDATE polls SET is_closed = true, closed_at = now(), version = version + 1, updated_at = now(),
+                visible_counts = vote_counts, visible_votes = total_votes
+            WHERE is_active AND NOT is_closed AND (deadline <= now() OR close_after <= now())
+            RETURNING id AS poll_id, circle_id, question_text, total_votes
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<Guid>(new CommandDefinition(sql, commandTimeout: 300, cancellationToken: cancellationToken))).ToArray();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var closed = await connection.QueryAsync<PollClosed>(new CommandDefinition(sql, transaction: transaction, commandTimeout: 300, cancellationToken: cancellationToken));
+        var events = await OutboxWriter.AddManyAsync(connection, transaction, OutboxEventTypes.PollClosed, closed, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return events;
     }
 
     /// <summary>Marks open polls whose deadline is within the lead time and writes one PollDeadlineSoon event each.</summary>
     public async Task<Guid[]> AnnounceDeadlinesAsync(TimeSpan lead, CancellationToken cancellationToken)
     {
         const string sql = """
-            WITH due AS (
-                UPDATE polls SET deadline_reminded = true
-                WHERE is_active AND NOT is_closed AND NOT deadline_reminded AND deadline > now() AND deadline <= now() + @lead
-                RETURNING id, circle_id, question_text, deadline
-            )
-            INSERT INTO outbox_events (event_type, payload)
-            SELECT 'PollDeadlineSoon', jsonb_build_object('pollId', id, 'circleId', circle_id, 'questionText', question_text, 'deadline', deadline)
-            FROM due
-            RETURNING id
+            UPDATE polls SET deadline_reminded = true
+            WHERE is_active AND NOT is_closed AND NOT deadline_reminded AND deadline > now() AND deadline <= now() + @lead
+            RETURNING id AS poll_id, circle_id, question_text, deadline
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<Guid>(new CommandDefinition(sql, new { lead }, cancellationToken: cancellationToken))).ToArray();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var due = await connection.QueryAsync<PollDeadlineSoon>(new CommandDefinition(sql, new { lead }, transaction, cancellationToken: cancellationToken));
+        var events = await OutboxWriter.AddManyAsync(connection, transaction, OutboxEventTypes.PollDeadlineSoon, due, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return events;
     }
 
     /// <summary>Retention: polls closed before one cutoff or deleted before the other; options and participation hashes go with them.</summary>

@@ -1,4 +1,4 @@
-using Circly.Core.Circles;
+using Circly.Core.Text;
 using Circly.Core.Errors;
 using Npgsql;
 

@@ -18,8 +18,13 @@ public sealed class UserService
     public Task<DeviceAccount?> FindByDeviceAsync(byte[] deviceIdHash, CancellationToken cancellationToken) =>
         _repository.FindByDeviceAsync(deviceIdHash, cancellationToken);
 
-    public Task<bool> IsDeviceBannedAsync(byte[] deviceIdHash, CancellationToken cancellationToken) =>
-        _repository.IsDeviceBannedAsync(deviceIdHash, cancellationToken);
+    /// <summary>For moderation, in its transaction: marks the account banned; its device id hash, or null when there is no such account.</summary>
+    public Task<byte[]?> MarkBannedAsync(Guid userId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        _repository.MarkBannedAsync(userId, connection, transaction, cancellationToken);
+
+    /// <summary>For moderation, in its transaction: the accounts of a device whose ban was lifted are no longer banned.</summary>
+    public Task LiftBanAsync(byte[] deviceIdHash, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        _repository.LiftBanAsync(deviceIdHash, connection, transaction, cancellationToken);
 
     public Task<Guid?> RegisterAsync(byte[] deviceIdHash, byte[] deviceSecretHash, string platform, string? appVersion, string? locale, string? timeZone, CancellationToken cancellationToken) =>
         _repository.RegisterAsync(deviceIdHash, deviceSecretHash, platform, appVersion, locale, timeZone, cancellationToken);

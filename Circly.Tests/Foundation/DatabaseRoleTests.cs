@@ -90,7 +90,8 @@ public sealed class DatabaseRoleTests(CirclyStack stack)
         await using var admin = new NpgsqlConnection(stack.Postgres.AsAdmin(stack.DatabaseConnectionString));
 
         var logins = (await admin.QueryAsync<string>(
-            "SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")).ToList();
+            "SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = current_database() AND application_name = @name",
+            new { name = CirclyStack.ApiApplicationName })).ToList();
 
         Assert.Equal([DatabaseRoles.App], logins);
     }

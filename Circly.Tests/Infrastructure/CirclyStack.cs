@@ -45,12 +45,16 @@ public class CirclyStack : IAsyncLifetime
         Api = await TestApp.StartAsync(Settings());
     }
 
+    /// <summary>The PostgreSQL application name of the API under test's connections.</summary>
+    public const string ApiApplicationName = "circly-api-under-test";
+
     /// <summary>The settings an API under test runs with; tests may start more apps with changes.</summary>
     public static Dictionary<string, string?> Settings(string database, string storage, string expoBaseUrl = UnreachableExpo) => new()
     {
         ["Expo:BaseUrl"] = expoBaseUrl,
         // The API under test runs as the app role; only its migrator acts as the owner.
-        ["Database:ConnectionString"] = database,
+        // Named, so that a test can tell the API's sessions from its own in pg_stat_activity.
+        ["Database:ConnectionString"] = new Npgsql.NpgsqlConnectionStringBuilder(database) { ApplicationName = ApiApplicationName }.ConnectionString,
         ["Database:MigrationConnectionString"] = PostgresServer.AsOwner(database),
         ["Database:MigrateOnStartup"] = "true",
         ["AzureWebJobsStorage"] = storage,

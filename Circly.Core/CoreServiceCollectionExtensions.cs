@@ -13,6 +13,7 @@ using Circly.Core.Users;
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -29,14 +30,20 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingletonTimeProvider();
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AppOptions>().BindConfiguration(AppOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+        services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.EffectiveConnectionString()));
         services.AddSingleton<SchemaMigrator>();
-        services.AddHostedService<MigrateOnStartup>();
+        // First of all hosted services: the Functions worker's own (WorkerHostedService, which
+        // connects to the host and takes invocations) and the web host are registered before
+        // AddCircly, and hosted services start in order, so the app takes no traffic before
+        // migrations finish.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, MigrateOnStartup>());
 
         services.AddSingleton(_ => StorageClients.FromConfiguration(configuration));
         services.AddHostedService<StorageInitializer>();
 
         services.AddSingleton<HealthService>();
+        services.AddSingleton<BacklogMetrics>();
+        services.AddSingleton<BacklogSampler>();
         services.AddSingleton<OutboxDispatcher>();
 
         services.AddUsersModule();

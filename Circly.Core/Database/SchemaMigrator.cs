@@ -7,17 +7,24 @@ namespace Circly.Core.Database;
 /// <summary>
 /// Applies the SQL migrations that have not run yet, each in its own transaction, recorded in
 /// schema_migrations. A session-level advisory lock makes concurrent starts (several instances
-/// scaling out at once) wait for each other instead of racing.
+/// scaling out at once) wait for each other instead of racing, for at most <see cref="LockTimeout"/>:
+/// a session that died holding the lock, or a stuck migration, then fails the start loudly
+/// (the host restarts the worker) instead of hanging every new instance forever.
 /// </summary>
 public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMigrator> logger)
 {
     // "circly" in ASCII: an arbitrary, stable key for pg_advisory_lock.
     private const long MigrationLockKey = 0x636972636C79;
 
+    private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long a start waits for another instance's migration before giving up.</summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationLockKey }, cancellationToken: cancellationToken));
+        await AcquireLockAsync(connection, cancellationToken);
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -44,6 +51,19 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
         finally
         {
             await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = MigrationLockKey });
+        }
+    }
+
+    private async Task AcquireLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@key)", new { key = MigrationLockKey }, cancellationToken: cancellationToken)))
+        {
+            if (waited.Elapsed >= LockTimeout)
+            {
+                throw new TimeoutException($"Another session has held the migration lock for over {LockTimeout}; not starting on a schema that may be half migrated.");
+            }
+            await Task.Delay(LockPollInterval, cancellationToken);
         }
     }
 

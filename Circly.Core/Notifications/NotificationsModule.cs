@@ -24,12 +24,15 @@ public static class NotificationsModule
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             });
         services.AddSingleton<PushTicketStore>();
+        services.AddSingleton<PushMetrics>();
         services.AddTransient(sp => new PushSender(
             sp.GetRequiredService<ExpoClient>(), sp.GetRequiredService<PushTicketStore>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<UserService>(),
-            sp.GetRequiredService<IOptions<ExpoOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PushSender>>()));
+            sp.GetRequiredService<IOptions<ExpoOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PushSender>>(),
+            sp.GetRequiredService<PushMetrics>()));
         services.AddTransient(sp => new PushReceiptChecker(
             sp.GetRequiredService<ExpoClient>(), sp.GetRequiredService<PushTicketStore>(), sp.GetRequiredService<UserService>(),
-            sp.GetRequiredService<IOptions<ExpoOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PushReceiptChecker>>()));
+            sp.GetRequiredService<IOptions<ExpoOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PushReceiptChecker>>(),
+            sp.GetRequiredService<PushMetrics>()));
 
         services.AddSingleton<NotificationSettingsRepository>();
         services.AddSingleton(sp => new NotificationSettingsService(sp.GetRequiredService<NotificationSettingsRepository>(), sp.GetRequiredService<UserService>()));

@@ -14,6 +14,7 @@ public static class PollsModule
         services.AddOptions<PollOptions>().BindConfiguration(PollOptions.Section);
         services.AddOptions<VotingOptions>().BindConfiguration(VotingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<VoterHash>();
+        services.AddSingleton<PollMetrics>();
         services.AddSingleton<PollRepository>();
         services.AddSingleton(sp => new PollService(
             sp.GetRequiredService<PollRepository>(), sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<CircleService>(),

@@ -40,6 +40,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddSingleton(_ => StorageClients.FromConfiguration(configuration));
         services.AddHostedService<StorageInitializer>();
+        services.AddSingleton<PoisonReplayer>();
 
         services.AddSingleton<HealthService>();
         services.AddSingleton<BacklogMetrics>();

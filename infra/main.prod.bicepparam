@@ -25,6 +25,12 @@ param keyVaultEnablePurgeProtection = true
 param logAnalyticsRetentionInDays = 90
 param logAnalyticsDailyQuotaGb = -1
 
+// Alerts (docs/OPERATIONS.md)
+param alertErrorRatePercent = 1
+param alertLatencyP95Ms = 500
+param alertDatabaseConnectionsPercent = 80
+param alertOutboxLagMinutes = 5
+
 // Networking and PostgreSQL
 param privateNetworking = true
 param postgresVersion = '17'
@@ -35,4 +41,5 @@ param postgresStorageAutoGrow = true
 param postgresHighAvailabilityMode = 'ZoneRedundant'
 param postgresBackupRetentionDays = 35
 param postgresGeoRedundantBackup = 'Disabled'
+param postgresMaxConnections = 859
 param postgresAdminPassword = readEnvironmentVariable('CIRCLY_POSTGRES_ADMIN_PASSWORD', '')

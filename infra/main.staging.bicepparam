@@ -23,6 +23,12 @@ param keyVaultEnablePurgeProtection = false
 param logAnalyticsRetentionInDays = 30
 param logAnalyticsDailyQuotaGb = 2
 
+// Alerts (docs/OPERATIONS.md)
+param alertErrorRatePercent = 1
+param alertLatencyP95Ms = 500
+param alertDatabaseConnectionsPercent = 80
+param alertOutboxLagMinutes = 5
+
 // Networking and PostgreSQL
 param privateNetworking = true
 param postgresVersion = '17'
@@ -33,4 +39,5 @@ param postgresStorageAutoGrow = true
 param postgresHighAvailabilityMode = 'Disabled'
 param postgresBackupRetentionDays = 7
 param postgresGeoRedundantBackup = 'Disabled'
+param postgresMaxConnections = 429
 param postgresAdminPassword = readEnvironmentVariable('CIRCLY_POSTGRES_ADMIN_PASSWORD', '')

@@ -28,7 +28,8 @@ public static class TelemetryServiceCollectionExtensions
             .UseFunctionsWorkerDefaults();
         if (!string.IsNullOrWhiteSpace(configuration[ConnectionStringSetting]))
         {
-            telemetry.UseAzureMonitorExporter();
+            var credential = AzureMonitorCredential.From(configuration[AzureMonitorCredential.Setting]);
+            telemetry.UseAzureMonitorExporter(options => options.Credential = credential);
         }
         return services;
     }

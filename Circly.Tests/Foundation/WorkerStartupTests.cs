@@ -45,6 +45,22 @@ public sealed class WorkerStartupTests(CirclyStack stack)
     }
 
     [Fact]
+    public void MigrationsRunBeforeTheWorkerConnectsToItsHostOrTheWebHostListens()
+    {
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(AzureSettings(identityStorage: true).Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), (string?)s.Value)));
+        builder.ConfigureFunctionsWebApplication();
+        builder.AddCircly();
+
+        using var host = builder.Build();
+
+        // Hosted services start one after another in this order; the worker's takes invocations.
+        var order = host.Services.GetServices<IHostedService>().Select(service => service.GetType().Name).ToList();
+        Assert.Equal("MigrateOnStartup", order[0]);
+        Assert.Contains("WorkerHostedService", order);
+    }
+
+    [Fact]
     public async Task TheRealWorkerRunsProgramCsWithTelemetryOnAndConnectsToItsHost()
     {
         // The host's side of the worker's gRPC channel: reaching it means Program.cs composed,

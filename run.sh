@@ -7,7 +7,8 @@
 #   CIRCLY_API_PORT=7071  CIRCLY_PG_PORT=54320
 #   CIRCLY_AZURITE_BLOB_PORT=10000  CIRCLY_AZURITE_QUEUE_PORT=10001  CIRCLY_AZURITE_TABLE_PORT=10002
 #   CIRCLY_DATA_DIR=.data            where the database cluster and Azurite keep their data
-#   CIRCLY_DATABASE_CONNECTION=...   use this PostgreSQL instead of starting one
+#   CIRCLY_DATABASE_CONNECTION=...   use this PostgreSQL instead of starting one: the app's login (circly_app) ...
+#   CIRCLY_DATABASE_MIGRATION_CONNECTION=...   ... and the migrator's (circly_owner); see docs/DEPLOY.md
 #   CIRCLY_USE_DEVHOST=1             use DevHost even when `func` is installed
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -47,12 +48,15 @@ scripts/dev-tools.sh
 
 if [ -n "${CIRCLY_DATABASE_CONNECTION:-}" ]; then
   database=$CIRCLY_DATABASE_CONNECTION
+  migration_database=${CIRCLY_DATABASE_MIGRATION_CONNECTION:?CIRCLY_DATABASE_CONNECTION needs CIRCLY_DATABASE_MIGRATION_CONNECTION too (the migrator acts as circly_owner)}
 else
   scripts/system-deps.sh postgres
   echo "Starting PostgreSQL on 127.0.0.1:$pg_port (data in $data_dir/postgres)..." >&2
   scripts/postgres.sh start "$data_dir/postgres" "$pg_port" circly
   started_postgres=1
-  database="Host=127.0.0.1;Port=$pg_port;Database=circly;Username=postgres;Timeout=5"
+  # The API runs as circly_app (rows only); its migrator as circly_owner (scripts/postgres.sh made both).
+  database="Host=127.0.0.1;Port=$pg_port;Database=circly;Username=circly_app;Timeout=5"
+  migration_database="Host=127.0.0.1;Port=$pg_port;Database=circly;Username=circly_owner;Timeout=5"
 fi
 
 echo "Starting Azurite on 127.0.0.1:$blob_port/$queue_port/$table_port..." >&2
@@ -64,7 +68,7 @@ scripts/wait-port.sh "$table_port" 60 Azurite
 # Azurite's well-known development account (public, not a secret).
 account_key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$account_key;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1"
-export Database__ConnectionString="$database"
+export Database__ConnectionString="$database" Database__MigrationConnectionString="$migration_database"
 eval "$(scripts/local-secrets.sh "$data_dir/keys")"
 
 # Every other setting comes from the local settings file, the one the Functions host reads.

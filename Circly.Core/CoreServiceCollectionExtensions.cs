@@ -15,13 +15,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Circly.Core;
 
 public static class CoreServiceCollectionExtensions
 {
-    /// <summary>Everything Circly.Core needs: options, the one NpgsqlDataSource, storage clients, modules.</summary>
+    /// <summary>Everything Circly.Core needs: options, the app's NpgsqlDataSource, storage clients, modules.</summary>
     public static IServiceCollection AddCirclyCore(this IServiceCollection services, IConfiguration configuration)
     {
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
@@ -30,13 +29,16 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingletonTimeProvider();
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AppOptions>().BindConfiguration(AppOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.EffectiveConnectionString()));
-        services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton(sp =>
+        {
+            var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            return PostgresDataSource.Create(database.EffectiveConnectionString(), database);
+        });
         // First of all hosted services: the Functions worker's own (WorkerHostedService, which
         // connects to the host and takes invocations) and the web host are registered before
-        // AddCircly, and hosted services start in order, so the app takes no traffic before
-        // migrations finish.
-        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, MigrateOnStartup>());
+        // AddCircly, and hosted services start in order, so the app takes no traffic before the
+        // schema is migrated (locally) and checked.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, SchemaOnStartup>());
 
         services.AddSingleton(_ => StorageClients.FromConfiguration(configuration));
         services.AddHostedService<StorageInitializer>();

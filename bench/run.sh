@@ -59,8 +59,10 @@ started_postgres=1
 psql=("$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -q)
 if [ -z "${BENCH_KEEP_DATA:-}" ] || ! "${psql[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then
   echo "Creating an empty database $database..." >&2
-  "${psql[@]}" -d postgres -c "DROP DATABASE IF EXISTS $database" -c "CREATE DATABASE $database"
+  "${psql[@]}" -d postgres -c "DROP DATABASE IF EXISTS $database" -c "CREATE DATABASE $database OWNER circly_owner"
 fi
+# A kept database from before the roles: hand it to circly_owner (idempotent).
+"${psql[@]}" -d "$database" -f Circly.Core/Database/Roles/adopt-database.sql
 [ -n "${BENCH_PROFILE:-}" ] && "${psql[@]}" -d "$database" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
 
 echo "Starting Azurite on 127.0.0.1:$blob_port/$queue_port/$table_port..." >&2
@@ -99,7 +101,9 @@ fi
 
 # The app's settings, with the limits lifted for the load and the timers off (the bench runs them).
 export AzureWebJobsStorage="$storage"
-export Database__ConnectionString="Host=127.0.0.1;Port=$pg_port;Database=$database;Username=postgres;Timeout=15"
+# The API runs as the app role and migrates as the owner, as everywhere (the loader writes as postgres).
+export Database__ConnectionString="Host=127.0.0.1;Port=$pg_port;Database=$database;Username=circly_app;Timeout=15"
+export Database__MigrationConnectionString="Host=127.0.0.1;Port=$pg_port;Database=$database;Username=circly_owner;Timeout=15"
 export RateLimit__UserPerMinute=1000000000 RateLimit__IpPerMinute=1000000000 RateLimit__RegistrationsPerIpPerHour=1000000000
 export RateLimit__JoinAttemptsPerUserPerHour=1000000000 RateLimit__JoinAttemptsPerIpPerHour=1000000000
 export Auth__AccessTokenLifetime=12:00:00 DevHost__RunTimers=false
@@ -125,7 +129,13 @@ run_bench() {
   BENCH_PG="$connection" BENCH_API_URL="http://127.0.0.1:$api_port" BENCH_API_PID="$api_pid" BENCH_PGBENCH="$pg_bin/pgbench" \
   BENCH_STORAGE="$storage" BENCH_EXPO_PORT=$((api_port + 1)) BENCH_RESULTS="$results" BENCH_MACHINE="$machine" BENCH_COMMIT="$commit" \
   BENCH_COMMAND="${BENCH_QUICK:+BENCH_QUICK=1 }./bench/run.sh $*" \
-    dotnet "$bench_dll" run "$@"
+    dotnet "$bench_dll" run "$@" </dev/null &
+  # In the background and waited for: bash runs a trap only after a foreground child ends, so
+  # a SIGTERM used to wait for the whole load run. `wait` returns at once and stop_all kills it.
+  local bench_pid=$!
+  children+=("$bench_pid")
+  wait "$bench_pid"
+  unset 'children[-1]'
 }
 
 results="bench/results/$date-$commit.md"

@@ -27,7 +27,7 @@ param environmentName string
 })
 param location string
 
-@description('Principal id of the deploying user or service principal; gets Key Vault Secrets Officer so it can set secrets. Empty to skip.')
+@description('Principal id of the deploying user or service principal: gets Key Vault Secrets Officer so it can set secrets, and is the default Entra administrator of PostgreSQL (postgresEntraAdminObjectId). Required.')
 param principalId string = ''
 
 @description('Kind of principal principalId is.')
@@ -231,14 +231,24 @@ param postgresBackupRetentionDays int = 7
 ])
 param postgresGeoRedundantBackup string = 'Disabled'
 
-@description('PostgreSQL administrator login (the app connects with it and runs the migrations).')
-param postgresAdminLogin string = 'circlyadmin'
+@description('Object id of the Entra principal that administers PostgreSQL and runs the migrations (Circly.Migrate); default: principalId, the deployer.')
+param postgresEntraAdminObjectId string = principalId
 
-@description('PostgreSQL administrator password: 12+ characters of letters and digits (no ; \' " characters: it goes into a connection string). azd generates it; see docs/DEPLOY.md.')
-@secure()
-param postgresAdminPassword string
+@description('Name of that principal: a user\'s UPN (az ad signed-in-user show --query userPrincipalName), a group\'s or service principal\'s display name. The migrations sign in with it.')
+param postgresEntraAdminName string
 
-@description('Extra Npgsql connection-string keywords appended to database-connection-string. Empty = none. The pool size is set by Database__MaxPoolSize (derived below), not here.')
+@description('Kind of principal postgresEntraAdminObjectId is; default: principalType.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param postgresEntraAdminType string = principalType
+
+@description('Keep PostgreSQL\'s password sign-in on. Only while upgrading a server created with a password administrator (docs/DEPLOY.md); false = Entra ID only.')
+param postgresLegacyAdminSignIn bool = false
+
+@description('Extra Npgsql connection-string keywords appended to Database__ConnectionString, Empty = none. The pool size is Database__MaxPoolSize, derived from postgresMaxConnections below.')
 param databaseConnectionOptions string = ''
 
 @description('The server\'s max_connections: the SKU\'s default unless changed (Standard_B1ms 50, Standard_B2s 429, Standard_D2ds_v5 859; az postgres flexible-server parameter show --name max_connections). The per-instance pool and the connections alert derive from it.')
@@ -392,30 +402,16 @@ module postgres 'modules/postgres.bicep' = {
     highAvailabilityMode: postgresHighAvailabilityMode
     backupRetentionDays: postgresBackupRetentionDays
     geoRedundantBackup: postgresGeoRedundantBackup
-    administratorLogin: postgresAdminLogin
-    administratorLoginPassword: postgresAdminPassword
-    databaseName: databaseName
+    entraAdminObjectId: postgresEntraAdminObjectId
+    entraAdminName: postgresEntraAdminName
+    entraAdminType: postgresEntraAdminType
+    legacyAdminSignIn: postgresLegacyAdminSignIn
     delegatedSubnetId: privateNetworking ? network!.outputs.postgresSubnetId : ''
     privateDnsZoneId: privateNetworking ? network!.outputs.postgresPrivateDnsZoneId : ''
     allowedIpRanges: postgresAllowedIpRanges
   }
   // Referencing network's outputs makes the server wait for the whole network module, so the
   // private DNS zone is linked to the VNet before the server is created.
-}
-
-// Secrets the template can derive. The others (JWT keys, vote-hash secret, device-id pepper, Expo
-// token) are set once by the operator and never by a template: see docs/DEPLOY.md.
-// An empty password (a redeploy without it) leaves the stored secrets untouched.
-module databaseSecrets 'modules/keyvault-secrets.bicep' = if (!empty(postgresAdminPassword)) {
-  name: 'database-secrets'
-  scope: rg
-  params: {
-    keyVaultName: keyVault.outputs.name
-    secrets: {
-      'database-connection-string': 'Host=${postgres.outputs.fqdn};Database=${databaseName};Username=${postgresAdminLogin};Password=${postgresAdminPassword};SSL Mode=Require${empty(databaseConnectionOptions) ? '' : ';${databaseConnectionOptions}'}'
-      'postgres-admin-password': postgresAdminPassword
-    }
-  }
 }
 
 module postgresDiagnostics 'modules/postgres-diagnostics.bicep' = {
@@ -459,11 +455,18 @@ var appSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
 
-  // Database
-  Database__ConnectionString: keyVaultReference(keyVault.outputs.uri, 'database-connection-string')
-  Database__MigrateOnStartup: 'true'
+  // Database: the app signs in as its managed identity (a member of circly_app: rows only) with
+  // Entra ID tokens; no password anywhere. Migrations run from the deployment as the Entra
+  // administrator (Circly.Migrate), never from the app, so the app has no migration connection.
+  Database__ConnectionString: 'Host=${postgres.outputs.fqdn};Database=${databaseName};Username=${identity.outputs.name};SSL Mode=Require${empty(databaseConnectionOptions) ? '' : ';${databaseConnectionOptions}'}'
+  Database__Authentication: 'EntraId'
+  Database__EntraClientId: identity.outputs.clientId
+  Database__MigrateOnStartup: 'false'
+  Database__MigrationConnectionString: ''
+  Database__MigrationLockTimeout: '00:02:00'
   Database__MaxPoolSize: string(databaseMaxPoolSize)
-  // Verify the server's certificate (Azure's CAs are in the instance's trust store) and its name.
+  // Overrides the connection string's Require: verify the server's certificate (Azure's CAs are in
+  // the instance's trust store) and that it names the host.
   Database__SslMode: 'VerifyFull'
 
   // Auth
@@ -547,13 +550,13 @@ module functionApp 'modules/functionapp.bicep' = {
     virtualNetworkSubnetId: privateNetworking ? network!.outputs.appSubnetId : ''
     appSettings: appSettings
   }
-  // The identity needs its storage and Key Vault roles before the host starts, and every secret
-  // the template writes must exist before the app resolves its references (App Service caches a
-  // resolved reference, or a failure, for up to 24 hours). The secrets only the operator sets are
-  // created by infra/hooks/postprovision.sh, which then refreshes the references.
+  // The identity needs its storage and Key Vault roles before the host starts. Every secret the
+  // app references must exist before it resolves the reference (App Service caches a resolved
+  // reference, or a failure, for up to 24 hours): a secret the template writes belongs to a module
+  // listed here; the ones only the operator sets are created by infra/hooks/postprovision.sh,
+  // which then refreshes the references (InfraContractTests check both).
   dependsOn: [
     rbac
-    databaseSecrets
   ]
 }
 
@@ -596,8 +599,8 @@ output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_POSTGRES_SERVER_NAME string = postgres.outputs.name
 output AZURE_POSTGRES_HOST string = postgres.outputs.fqdn
-output AZURE_POSTGRES_DATABASE_NAME string = postgres.outputs.databaseName
-output AZURE_POSTGRES_ADMIN_LOGIN string = postgres.outputs.administratorLogin
+output AZURE_POSTGRES_DATABASE_NAME string = databaseName
+output AZURE_POSTGRES_ENTRA_ADMIN_NAME string = postgres.outputs.entraAdminName
 output AZURE_USER_ASSIGNED_IDENTITY_NAME string = identity.outputs.name
 output AZURE_USER_ASSIGNED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output AZURE_LOG_ANALYTICS_WORKSPACE_NAME string = monitoring.outputs.logAnalyticsName

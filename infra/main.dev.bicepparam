@@ -1,6 +1,6 @@
 // dev: small and cheap. One instance of everything the seed runs, public PostgreSQL behind
 // firewall rules, no HA, shortest retention. Deploy:
-//   export AZURE_LOCATION=eastus2 CIRCLY_POSTGRES_ADMIN_PASSWORD=...   (docs/DEPLOY.md)
+//   export AZURE_LOCATION=eastus2 CIRCLY_POSTGRES_ADMIN_NAME=...   (docs/DEPLOY.md)
 //   az deployment sub create --name circly-dev --location "$AZURE_LOCATION" \
 //     --template-file infra/main.bicep --parameters infra/main.dev.bicepparam
 using 'main.bicep'
@@ -39,5 +39,6 @@ param postgresStorageAutoGrow = false
 param postgresHighAvailabilityMode = 'Disabled'
 param postgresBackupRetentionDays = 7
 param postgresGeoRedundantBackup = 'Disabled'
+// The Entra administrator (default: AZURE_PRINCIPAL_ID) signs in to PostgreSQL under this name and runs the migrations.
+param postgresEntraAdminName = readEnvironmentVariable('CIRCLY_POSTGRES_ADMIN_NAME', '')
 param postgresMaxConnections = 50
-param postgresAdminPassword = readEnvironmentVariable('CIRCLY_POSTGRES_ADMIN_PASSWORD', '')

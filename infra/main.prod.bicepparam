@@ -2,7 +2,7 @@
 // storage, a larger instance cap and one always-ready HTTP instance (the seed runs at least two
 // API replicas; Flex Consumption adds instances on demand), long backup retention, purge
 // protection. Deploy:
-//   export AZURE_LOCATION=eastus2 CIRCLY_POSTGRES_ADMIN_PASSWORD=...   (docs/DEPLOY.md)
+//   export AZURE_LOCATION=eastus2 CIRCLY_POSTGRES_ADMIN_NAME=...   (docs/DEPLOY.md)
 //   az deployment sub create --name circly-prod --location "$AZURE_LOCATION" \
 //     --template-file infra/main.bicep --parameters infra/main.prod.bicepparam
 using 'main.bicep'
@@ -41,5 +41,6 @@ param postgresStorageAutoGrow = true
 param postgresHighAvailabilityMode = 'ZoneRedundant'
 param postgresBackupRetentionDays = 35
 param postgresGeoRedundantBackup = 'Disabled'
+// The Entra administrator (default: AZURE_PRINCIPAL_ID) signs in to PostgreSQL under this name and runs the migrations.
+param postgresEntraAdminName = readEnvironmentVariable('CIRCLY_POSTGRES_ADMIN_NAME', '')
 param postgresMaxConnections = 859
-param postgresAdminPassword = readEnvironmentVariable('CIRCLY_POSTGRES_ADMIN_PASSWORD', '')

@@ -1,6 +1,6 @@
 // staging: the production topology (private networking, same settings) at the smallest size:
 // no HA, burstable PostgreSQL, a low instance cap. Deploy:
-//   export AZURE_LOCATION=eastus2 CIRCLY_POSTGRES_ADMIN_PASSWORD=...   (docs/DEPLOY.md)
+//   export AZURE_LOCATION=eastus2 CIRCLY_POSTGRES_ADMIN_NAME=...   (docs/DEPLOY.md)
 //   az deployment sub create --name circly-staging --location "$AZURE_LOCATION" \
 //     --template-file infra/main.bicep --parameters infra/main.staging.bicepparam
 using 'main.bicep'
@@ -39,5 +39,6 @@ param postgresStorageAutoGrow = true
 param postgresHighAvailabilityMode = 'Disabled'
 param postgresBackupRetentionDays = 7
 param postgresGeoRedundantBackup = 'Disabled'
+// The Entra administrator (default: AZURE_PRINCIPAL_ID) signs in to PostgreSQL under this name and runs the migrations.
+param postgresEntraAdminName = readEnvironmentVariable('CIRCLY_POSTGRES_ADMIN_NAME', '')
 param postgresMaxConnections = 429
-param postgresAdminPassword = readEnvironmentVariable('CIRCLY_POSTGRES_ADMIN_PASSWORD', '')

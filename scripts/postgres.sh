@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # A private PostgreSQL cluster from the machine's binaries.
-#   scripts/postgres.sh start DATA_DIR PORT [DATABASE]   initdb on first use, start, create DATABASE
+#   scripts/postgres.sh start DATA_DIR PORT [DATABASE]   initdb on first use, start, create Circly's
+#       two roles (circly_owner, circly_app), create DATABASE owned by circly_owner
 #   scripts/postgres.sh stop DATA_DIR
 # initdb refuses to run as root, so as root the cluster runs as the 'postgres' system user.
 # Listens on 127.0.0.1 only, trust auth (a local development cluster). Extra server options: PG_EXTRA_OPTS.
+# DATABASE 'postgres' (the test fixtures' choice) only gets the roles; any other database is handed
+# to circly_owner, also when it was created before the roles existed.
 set -euo pipefail
 
 bin_dir() {
@@ -20,6 +23,7 @@ as_owner() {
 
 cmd=${1:?usage: postgres.sh start|stop DATA_DIR [PORT] [DATABASE]}
 data=$(realpath -m "${2:?data dir}")
+roles_dir="$(cd "$(dirname "$0")/.." && pwd)/Circly.Core/Database/Roles"
 bin=$(bin_dir)
 
 case "$cmd" in
@@ -35,8 +39,13 @@ case "$cmd" in
       as_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c max_connections=200 ${PG_EXTRA_OPTS:-}" >/dev/null
     fi
-    if ! "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then
-      "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres "$database"
+    psql=("$bin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1)
+    "${psql[@]}" -d postgres -f "$roles_dir/create-roles.sql"
+    if [ "$database" != postgres ]; then
+      if ! "${psql[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then
+        "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres -O circly_owner "$database"
+      fi
+      "${psql[@]}" -d "$database" -f "$roles_dir/adopt-database.sql"
     fi
     ;;
   stop)

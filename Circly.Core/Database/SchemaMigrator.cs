@@ -6,25 +6,23 @@ namespace Circly.Core.Database;
 
 /// <summary>
 /// Applies the SQL migrations that have not run yet, each in its own transaction, recorded in
-/// schema_migrations. A session-level advisory lock makes concurrent starts (several instances
-/// scaling out at once) wait for each other instead of racing, for at most <see cref="LockTimeout"/>:
-/// a session that died holding the lock, or a stuck migration, then fails the start loudly
-/// (the host restarts the worker) instead of hanging every new instance forever.
+/// schema_migrations. Everything runs as circly_owner (SET ROLE), whichever login connected, so the
+/// schema has one owner and the app role's default privileges cover every table a migration adds.
+/// A session-level advisory lock makes concurrent runs wait for each other instead of racing; a
+/// run that cannot get it within the lock timeout fails instead of hanging a deployment.
 /// </summary>
-public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMigrator> logger)
+public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMigrator> logger, TimeSpan? lockTimeout = null)
 {
     // "circly" in ASCII: an arbitrary, stable key for pg_advisory_lock.
     private const long MigrationLockKey = 0x636972636C79;
 
-    private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>How long a start waits for another instance's migration before giving up.</summary>
-    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(2);
+    private readonly TimeSpan _lockTimeout = lockTimeout ?? new DatabaseOptions().MigrationLockTimeout;
 
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await AcquireLockAsync(connection, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition($"SET ROLE {DatabaseRoles.Owner}", cancellationToken: cancellationToken));
+        await LockAsync(connection, cancellationToken);
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -54,16 +52,23 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
         }
     }
 
-    private async Task AcquireLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    // lock_timeout bounds the wait for the advisory lock only: the migrations themselves may wait
+    // for the locks they need as long as the server lets them.
+    private async Task LockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@key)", new { key = MigrationLockKey }, cancellationToken: cancellationToken)))
+        var milliseconds = (long)_lockTimeout.TotalMilliseconds;
+        await connection.ExecuteAsync(new CommandDefinition($"SET lock_timeout = {milliseconds}", cancellationToken: cancellationToken));
+        try
         {
-            if (waited.Elapsed >= LockTimeout)
-            {
-                throw new TimeoutException($"Another session has held the migration lock for over {LockTimeout}; not starting on a schema that may be half migrated.");
-            }
-            await Task.Delay(LockPollInterval, cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationLockKey }, cancellationToken: cancellationToken));
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            throw new TimeoutException($"Another migrator held the migration lock for longer than {_lockTimeout}.", exception);
+        }
+        finally
+        {
+            await connection.ExecuteAsync(new CommandDefinition("RESET lock_timeout", cancellationToken: cancellationToken));
         }
     }
 

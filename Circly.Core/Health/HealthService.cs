@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
+using Circly.Core.Database;
 using Circly.Core.Storage;
-using Dapper;
 using Npgsql;
 
 namespace Circly.Core.Health;
@@ -42,9 +42,11 @@ public sealed class HealthService(NpgsqlDataSource dataSource, StorageClients st
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            var version = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-                "SELECT max(name) FROM schema_migrations", cancellationToken: cancellationToken));
-            return (new ComponentHealth(HealthStatus.Healthy, Elapsed(watch)), version);
+            var version = await SchemaVersion.ReadAsync(connection, cancellationToken);
+            // A schema older than the code (a restore, a skipped migration) is an outage, not a detail.
+            return SchemaVersion.IsCurrent(version)
+                ? (new ComponentHealth(HealthStatus.Healthy, Elapsed(watch)), version)
+                : (new ComponentHealth(HealthStatus.Unhealthy, Elapsed(watch), $"schema behind: needs {SchemaVersion.Required}"), version);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {

@@ -318,6 +318,6 @@ public sealed partial class InboxService
 
     private static CirclyException NotFound() => Fail.With(ErrorCodes.NotFound, "Notification not found.");
 
-    [GeneratedRegex("^[0-9]{19}-[0-9a-f]{32}$")]
+    [GeneratedRegex(@"^[0-9]{19}-[0-9a-f]{32}\z")]
     private static partial Regex EntryKeyPattern();
 }

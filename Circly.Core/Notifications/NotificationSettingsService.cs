@@ -122,6 +122,7 @@ public sealed partial class NotificationSettingsService
 
     private static CirclyException AccountGone() => Fail.With(ErrorCodes.AuthInvalidToken, "This account no longer exists.");
 
-    [GeneratedRegex("^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    // \z, not $: .NET's $ also matches before a final newline.
+    [GeneratedRegex(@"^([01][0-9]|2[0-3]):[0-5][0-9]\z")]
     private static partial Regex TimePattern();
 }

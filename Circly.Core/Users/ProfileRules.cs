@@ -26,12 +26,23 @@ public static partial class ProfileRules
 
     public static string? TimeZone(string? value) =>
         value is null ? null
-        : value.Length <= 64 && TimeZoneInfo.TryFindSystemTimeZoneById(value, out _) ? value
+        : IsIanaTimeZone(value) ? value
         : throw Fail.InvalidFormat("timeZone", "must be an IANA time zone such as Europe/Berlin.");
 
-    [GeneratedRegex(@"^[0-9]{1,4}(\.[0-9]{1,4}){0,3}([-+][A-Za-z0-9.]{1,12})?$")]
+    /// <summary>
+    /// An IANA zone id the system knows. TryFindSystemTimeZoneById alone also takes Windows names
+    /// ("Pacific Standard Time") and tzdata's pseudo-zones ("localtime", "Factory"); ICU's IANA
+    /// to Windows mapping knows only real IANA zones.
+    /// </summary>
+    public static bool IsIanaTimeZone(string value) =>
+        value.Length <= 64
+        && TimeZoneInfo.TryFindSystemTimeZoneById(value, out var zone) && zone.HasIanaId
+        && TimeZoneInfo.TryConvertIanaIdToWindowsId(value, out _);
+
+    // \z, not $: .NET's $ also matches before a final newline, which would then be stored.
+    [GeneratedRegex(@"^[0-9]{1,4}(\.[0-9]{1,4}){0,3}([-+][A-Za-z0-9.]{1,12})?\z")]
     private static partial Regex VersionPattern();
 
-    [GeneratedRegex(@"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")]
+    [GeneratedRegex(@"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}\z")]
     private static partial Regex LocalePattern();
 }

@@ -15,6 +15,7 @@ public static partial class PushTokenRules
         return ExpoToken().IsMatch(token) ? token : throw Fail.InvalidFormat("token", "must be an Expo push token such as ExponentPushToken[xxxxxxxxxxxxxxxxxxxxxx].");
     }
 
-    [GeneratedRegex(@"^Expo(nent)?PushToken\[[A-Za-z0-9_-]{16,200}\]$")]
+    // \z, not $: .NET's $ also matches before a final newline.
+    [GeneratedRegex(@"^Expo(nent)?PushToken\[[A-Za-z0-9_-]{16,200}\]\z")]
     private static partial Regex ExpoToken();
 }

@@ -97,6 +97,13 @@ internal sealed class UserRepository(NpgsqlDataSource dataSource)
         await transaction.CommitAsync(cancellationToken);
     }
 
+    public async Task<int> DeactivatePushTokensOfAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        const string sql = "UPDATE push_tokens SET is_active = false, deactivated_at = now(), updated_at = now() WHERE user_id = @userId AND is_active";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, new { userId }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>The active tokens of active, unbanned users among the given ones.</summary>
     public async Task<IReadOnlyList<UserPushToken>> GetActivePushTokensAsync(Guid[] userIds, CancellationToken cancellationToken)
     {

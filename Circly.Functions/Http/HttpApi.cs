@@ -18,10 +18,27 @@ public sealed partial class HttpApi(AuthService auth, RateLimiter rateLimiter, C
     public Task<IResult> RunAuthenticatedAsync(HttpRequest request, Func<AuthenticatedUser, CancellationToken, Task<ApiResponse>> handle) =>
         RunAsync(request, async cancellationToken =>
         {
-            var user = await auth.AuthenticateAsync(BearerToken(request), cancellationToken);
+            var user = await AuthenticateAsync(request, cancellationToken);
             RateLimitHeaders.Remember(request.HttpContext, await rateLimiter.HitAsync(rateLimiter.PerUser, user.UserId.ToString(), cancellationToken));
             return await handle(user, cancellationToken);
         });
+
+    /// <summary>
+    /// A request whose token does not authenticate has no user to count against: it counts against
+    /// the caller's address (the per-IP limit), so that guessing or replaying tokens is limited too.
+    /// </summary>
+    private async Task<AuthenticatedUser> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await auth.AuthenticateAsync(BearerToken(request), cancellationToken);
+        }
+        catch (CirclyException failure) when (ErrorStatus.For(failure.Code) == StatusCodes.Status401Unauthorized)
+        {
+            RateLimitHeaders.Remember(request.HttpContext, await rateLimiter.HitAsync(rateLimiter.PerIp, clientAddress.Of(request), cancellationToken));
+            throw;
+        }
+    }
 
     /// <summary>For endpoints without a user (login, refresh): the per-IP rate limit, then the handler with the client's address.</summary>
     public Task<IResult> RunAnonymousAsync(HttpRequest request, Func<string, CancellationToken, Task<ApiResponse>> handle) =>

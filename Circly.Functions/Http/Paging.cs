@@ -12,7 +12,8 @@ public sealed record Paging(int Limit, int Offset)
     public static Paging From(HttpRequest request, int defaultLimit = DefaultLimit, int maxLimit = MaxLimit) =>
         new(Read(request, "limit", defaultLimit, 1, maxLimit), Read(request, "offset", 0, 0, int.MaxValue));
 
-    public Pagination For(int total) => new(total, Limit, Offset, Offset + Limit < total);
+    /// <summary>hasMore in long arithmetic: Offset + Limit overflowed at offset 2147483647 and sent clients round forever.</summary>
+    public Pagination For(int total) => new(total, Limit, Offset, (long)Offset + Limit < total);
 
     private static int Read(HttpRequest request, string name, int fallback, int min, int max)
     {

@@ -13,9 +13,10 @@ public static class Query
         : Guid.TryParse(text, out var id) ? id
         : throw Fail.InvalidFormat(name, "must be a UUID.");
 
+    /// <summary>One of the enum's names, any case. Not Enum.TryParse: it also takes numbers and "a,b" as flags.</summary>
     public static TEnum Enum<TEnum>(HttpRequest request, string name, TEnum fallback) where TEnum : struct, Enum =>
         Text(request, name) is not { } text ? fallback
-        : System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && !int.TryParse(text, out _) ? value
+        : System.Enum.GetNames<TEnum>().FirstOrDefault(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase)) is { } match ? System.Enum.Parse<TEnum>(match)
         : throw Fail.InvalidFormat(name, $"must be one of {string.Join(", ", System.Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant()))}.");
 
     /// <summary>A route id that is not a UUID names nothing: the caller's "not found".</summary>

@@ -20,6 +20,6 @@ public static partial class RequestId
     }
 
     // Bounded and plain so a client cannot inject log lines or headers through it.
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,128}\z")]
     private static partial Regex SafeId();
 }

@@ -31,6 +31,13 @@ public sealed class UserFunctions(HttpApi api, UserService users)
             return ApiResponse.Ok(await users.SetPushTokenAsync(user.UserId, body, cancellationToken));
         });
 
+    /// <summary>Stops pushes to this account (sign-out, notifications switched off in the OS); idempotent.</summary>
+    [Function(nameof(RemovePushToken))]
+    public Task<IResult> RemovePushToken(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/users/me/push-token")] HttpRequest request) =>
+        api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
+            ApiResponse.Ok(new { removed = await users.RemovePushTokensAsync(user.UserId, cancellationToken) }));
+
     /// <summary>Deletes the account and the data about it; votes already counted stay counted, untraceable.</summary>
     [Function(nameof(DeleteMe))]
     public Task<IResult> DeleteMe(

@@ -119,6 +119,19 @@ public sealed class CircleLifecycleTests(CirclyStack stack)
         Assert.False(secondPage.Meta.GetProperty("pagination").GetProperty("hasMore").GetBoolean());
     }
 
+    [Fact]
+    public async Task AnOffsetPastEveryListSaysThereIsNoMore()
+    {
+        var me = await stack.Client.NewUserAsync();
+        await stack.Client.PostAsync("/v1/circles", new { name = "Only one", nickname = "Ana" }, me.AccessToken);
+
+        var call = await stack.Client.GetAsync($"/v1/circles?limit=100&offset={int.MaxValue}", me.AccessToken);
+
+        Assert.Equal(HttpStatusCode.OK, call.Status);
+        Assert.Equal(0, call.Data.GetArrayLength());
+        Assert.False(call.Meta.GetProperty("pagination").GetProperty("hasMore").GetBoolean());
+    }
+
     [Theory]
     [InlineData("limit=0", "limit")]
     [InlineData("limit=101", "limit")]

@@ -45,7 +45,7 @@ public sealed class WorkerStartupTests(CirclyStack stack)
     }
 
     [Fact]
-    public void MigrationsRunBeforeTheWorkerConnectsToItsHostOrTheWebHostListens()
+    public void TheSchemaIsMigratedAndCheckedBeforeTheWorkerConnectsToItsHostOrTheWebHostListens()
     {
         var builder = FunctionsApplication.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(AzureSettings(identityStorage: true).Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), (string?)s.Value)));
@@ -56,7 +56,7 @@ public sealed class WorkerStartupTests(CirclyStack stack)
         // Hosted services start one after another in registration order; the worker's takes invocations.
         var order = builder.Services.Where(service => service.ServiceType == typeof(IHostedService))
             .Select(service => service.ImplementationType?.Name ?? service.ImplementationInstance?.GetType().Name ?? "(factory)").ToList();
-        Assert.Equal("MigrateOnStartup", order[0]);
+        Assert.Equal("SchemaOnStartup", order[0]);
         Assert.Contains("WorkerHostedService", order);
     }
 
@@ -117,13 +117,18 @@ public sealed class WorkerStartupTests(CirclyStack stack)
             settings["AzureWebJobsStorage__blobServiceUri"] = "https://stcirclyprod.blob.core.windows.net";
             settings["AzureWebJobsStorage__queueServiceUri"] = "https://stcirclyprod.queue.core.windows.net";
             settings["AzureWebJobsStorage__tableServiceUri"] = "https://stcirclyprod.table.core.windows.net";
+            settings["Database__Authentication"] = "EntraId";
+            settings["Database__EntraClientId"] = "3f1e2a0c-8a4b-4c52-9d8e-1b2c3d4e5f60";
         }
         settings["APPLICATIONINSIGHTS_CONNECTION_STRING"] = TelemetryConnectionString;
         // Statsbeat would report to Microsoft's endpoints; nothing leaves this machine in tests.
         settings["APPLICATIONINSIGHTS_STATSBEAT_DISABLED"] = "true";
         settings["AZURE_FUNCTIONS_ENVIRONMENT"] = "Production";
+        // As in Azure the app signs in as the app role and never migrates (the deployment does);
+        // with identity storage also by Entra ID tokens, which only the composition test can take.
         settings["Database__ConnectionString"] = stack.DatabaseConnectionString;
-        settings["Database__MigrateOnStartup"] = "true";
+        settings["Database__MigrateOnStartup"] = "false";
+        settings["Database__MigrationConnectionString"] = "";
         settings["Auth__Issuer"] = "https://func-circly-prod.azurewebsites.net";
         settings["Auth__SigningKeyPem"] = TestSecrets.SigningKeyPem;
         settings["Auth__DeviceIdPepper"] = TestSecrets.DeviceIdPepper;

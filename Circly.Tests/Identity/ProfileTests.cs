@@ -43,6 +43,11 @@ public sealed class ProfileTests(CirclyStack stack)
     [InlineData("{\"platform\": \"windows-phone\"}", "platform")]
     [InlineData("{\"appVersion\": \"latest & greatest\"}", "appVersion")]
     [InlineData("{\"locale\": \"not a locale!\"}", "locale")]
+    [InlineData("{\"appVersion\": \"1.2.3\\n\"}", "appVersion")]
+    [InlineData("{\"locale\": \"en-US\\n\"}", "locale")]
+    [InlineData("{\"timeZone\": \"localtime\"}", "timeZone")]
+    [InlineData("{\"timeZone\": \"Factory\"}", "timeZone")]
+    [InlineData("{\"timeZone\": \"Pacific Standard Time\"}", "timeZone")]
     public async Task AnInvalidProfileFieldIsA400NamingIt(string body, string field)
     {
         var session = await stack.Client.NewUserAsync();

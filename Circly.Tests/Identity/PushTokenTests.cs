@@ -9,6 +9,32 @@ namespace Circly.Tests.Identity;
 public sealed class PushTokenTests(CirclyStack stack)
 {
     [Fact]
+    public async Task RemovingThePushTokenStopsPushesAndCanBeRepeated()
+    {
+        var session = await stack.Client.NewUserAsync();
+        var token = NewExpoToken();
+        await stack.Client.PutAsync("/v1/users/me/push-token", new { token }, session.AccessToken);
+
+        var first = await stack.Client.DeleteAsync("/v1/users/me/push-token", session.AccessToken);
+        var again = await stack.Client.DeleteAsync("/v1/users/me/push-token", session.AccessToken);
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(1, first.Data.GetProperty("removed").GetInt32());
+        Assert.Equal(0, again.Data.GetProperty("removed").GetInt32());
+        Assert.Equal([(session.UserId, false)], await OwnersOf(token));
+    }
+
+    [Fact]
+    public async Task ATokenWithATrailingNewlineIsRefused()
+    {
+        var session = await stack.Client.NewUserAsync();
+
+        var call = await stack.Client.PutAsync("/v1/users/me/push-token", new { token = NewExpoToken() + "\n" }, session.AccessToken);
+
+        Assert.Equal(ErrorCodes.ValidationInvalidFormat, call.ErrorCode);
+    }
+
+    [Fact]
     public async Task APushTokenIsRegisteredForTheUser()
     {
         var session = await stack.Client.NewUserAsync();

@@ -65,6 +65,21 @@ public sealed class RateLimitTests(CirclyStack stack)
     }
 
     [Fact]
+    public async Task RequestsWithATokenThatDoesNotAuthenticateCountAgainstTheAddress()
+    {
+        await using var app = await StartAsync(new ManualClock(DateTimeOffset.UtcNow), ipPerMinute: 3);
+
+        var calls = new List<ApiCall>();
+        for (var i = 0; i < 4; i++)
+        {
+            calls.Add(await app.Client.GetAsync("/v1/users/me", token: "not-a-token-" + i, headers: From("203.0.113.9")));
+        }
+
+        Assert.All(calls.Take(3), call => Assert.Equal(HttpStatusCode.Unauthorized, call.Status));
+        Assert.Equal(HttpStatusCode.TooManyRequests, calls[3].Status);
+    }
+
+    [Fact]
     public async Task RegistrationsPerAddressAreLimitedMoreStrictly()
     {
         await using var app = await StartAsync(new ManualClock(DateTimeOffset.UtcNow), registrationsPerHour: 2);

@@ -15,6 +15,7 @@ public class CirclyStack : IAsyncLifetime
 
     public AzuriteServer Azurite { get; protected set; } = null!;
 
+    /// <summary>The shared database, as the app role (circly_app) the API under test runs as.</summary>
     public string DatabaseConnectionString { get; protected set; } = null!;
 
     public TestApp Api { get; protected set; } = null!;
@@ -39,7 +40,9 @@ public class CirclyStack : IAsyncLifetime
     public static Dictionary<string, string?> Settings(string database, string storage, string expoBaseUrl = UnreachableExpo) => new()
     {
         ["Expo:BaseUrl"] = expoBaseUrl,
+        // The API under test runs as the app role; only its migrator acts as the owner.
         ["Database:ConnectionString"] = database,
+        ["Database:MigrationConnectionString"] = PostgresServer.AsOwner(database),
         ["Database:MigrateOnStartup"] = "true",
         ["AzureWebJobsStorage"] = storage,
         ["Auth:Issuer"] = TestSecrets.Issuer,

@@ -35,7 +35,16 @@ public sealed class TestApp : IAsyncDisposable
             .Append("--urls=http://127.0.0.1:0")
             .ToArray();
         var app = DevHostApp.Build(args, extraFunctions, configureServices);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // An app that refuses to start (tests check that it does) leaves nothing running.
+            await app.DisposeAsync();
+            throw;
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestApp(app, new Uri(address));
     }

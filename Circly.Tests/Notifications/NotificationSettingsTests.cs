@@ -67,6 +67,7 @@ public sealed class NotificationSettingsTests(CirclyStack stack)
     [InlineData("{\"quietHours\": {\"start\": \"25:00\"}}", "quietHours.start")]
     [InlineData("{\"quietHours\": {\"end\": \"7am\"}}", "quietHours.end")]
     [InlineData("{\"quietHours\": {\"start\": \"7:00\"}}", "quietHours.start")]
+    [InlineData("{\"quietHours\": {\"start\": \"22:00\\n\"}}", "quietHours.start")]
     [InlineData("{\"quietHours\": {\"enabled\": \"yes\"}}", "quietHours.enabled")]
     [InlineData("{\"maxPerDay\": \"ten\"}", "maxPerDay")]
     [InlineData("{\"maxPerDay\": 2.5}", "maxPerDay")]

@@ -115,6 +115,8 @@ public sealed class PollAccessTests(CirclyStack stack)
         Assert.Equal(1, paged.Data.GetArrayLength());
         Assert.True(paged.Meta.GetProperty("pagination").GetProperty("hasMore").GetBoolean());
         Assert.Equal(ErrorCodes.ValidationInvalidFormat, (await stack.Client.GetAsync("/v1/polls?status=someday", circle.Owner.AccessToken)).ErrorCode);
+        Assert.Equal(ErrorCodes.ValidationInvalidFormat, (await stack.Client.GetAsync("/v1/polls?status=active,closed", circle.Owner.AccessToken)).ErrorCode);
+        Assert.Equal(ErrorCodes.ValidationInvalidFormat, (await stack.Client.GetAsync("/v1/polls?status=1", circle.Owner.AccessToken)).ErrorCode);
         Assert.Equal(ErrorCodes.ValidationOutOfRange, (await stack.Client.GetAsync("/v1/polls?limit=500", circle.Owner.AccessToken)).ErrorCode);
     }
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # azd postprovision hook (azure.yaml): creates the Key Vault secrets that no template may write,
-# when they do not exist yet. It NEVER overwrites a secret: the vote-hash secret in particular must
+# when they do not exist yet, then sets up the database roles (infra/hooks/database.sh setup). It NEVER overwrites a secret: the vote-hash secret in particular must
 # not change while polls are open (docs/DEPLOY.md, "Secrets"). These are the same commands
 # docs/DEPLOY.md gives for deployments without azd; run it by hand with
 #   AZURE_KEY_VAULT_NAME=<vault> sh infra/hooks/postprovision.sh
@@ -86,11 +86,9 @@ else
   set_secret expo-access-token "$workdir/none" text/plain
 fi
 
-for name in database-connection-string postgres-admin-password; do
-  if ! exists "$name"; then
-    echo "postprovision: warning: secret '$name' is missing; it is written by the deployment when postgresAdminPassword is set." >&2
-  fi
-done
+# The database: roles, the circly database, the app's Entra principal (docs/DEPLOY.md). No
+# database secret exists any more: PostgreSQL accepts only Entra ID sign-ins.
+sh "$(dirname "$0")/database.sh" setup
 
 # The Function App was created before the secrets above and may have cached a failed resolution of
 # their Key Vault references (App Service keeps resolved references for up to 24 hours; a restart

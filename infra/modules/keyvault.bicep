@@ -1,7 +1,7 @@
-// Key Vault in RBAC mode. Bicep creates the vault and, in keyvault-secrets.bicep, only the secrets
-// it can derive (the database connection string and admin password). The JWT keys, the vote-hash
+// Key Vault in RBAC mode. Bicep creates the vault and no secrets: the JWT keys, the vote-hash
 // secret, the device-id pepper and the Expo token are set once by the operator (docs/DEPLOY.md,
 // infra/hooks/postprovision.sh) and never by a template, so a redeployment cannot rotate them.
+// There is no database secret: PostgreSQL accepts Entra ID sign-ins only.
 
 @description('Name of the Key Vault (3-24 characters).')
 @minLength(3)

@@ -1,4 +1,8 @@
-// Azure Database for PostgreSQL Flexible Server with the `circly` database.
+// Azure Database for PostgreSQL Flexible Server. Sign-in is Microsoft Entra ID only (password
+// authentication off): the Entra administrator below is the deployer, who runs Circly.Migrate (setup:
+// the roles circly_owner / circly_app, the `circly` database owned by circly_owner, the Function App's
+// identity as a member of circly_app; then the migrations). The app signs in with its managed
+// identity's tokens and never holds a password. See docs/DEPLOY.md, "Database roles and migrations".
 // TLS is required (require_secure_transport = on). Reachability:
 // - private networking: the server lives in a delegated subnet with public access disabled, and
 //   only the VNet-integrated Function App (or anything else in that VNet) can reach it;
@@ -72,15 +76,22 @@ param backupRetentionDays int = 7
 ])
 param geoRedundantBackup string = 'Disabled'
 
-@description('Administrator login name.')
-param administratorLogin string
+@description('Object id of the Entra principal (user, group or service principal) that administers the server and runs the migrations.')
+param entraAdminObjectId string
 
-@description('Administrator password.')
-@secure()
-param administratorLoginPassword string
+@description('Name of that principal as PostgreSQL knows it: a user\'s UPN, a group\'s or service principal\'s display name. It is the user name it signs in with.')
+param entraAdminName string
 
-@description('Name of the application database.')
-param databaseName string = 'circly'
+@description('Kind of principal entraAdminObjectId is.')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param entraAdminType string = 'User'
+
+@description('Keep password sign-in on: only while upgrading a server created with a password administrator (docs/DEPLOY.md); a new server cannot be created with it. false = Entra ID only.')
+param legacyAdminSignIn bool = false
 
 @description('Private networking: resource id of the subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers; empty for public access.')
 param delegatedSubnetId string = ''
@@ -104,11 +115,10 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2025-08-01' = {
   properties: {
     version: version
     createMode: 'Default'
-    administratorLogin: administratorLogin
-    administratorLoginPassword: administratorLoginPassword
     authConfig: {
-      passwordAuth: 'Enabled'
-      activeDirectoryAuth: 'Disabled'
+      activeDirectoryAuth: 'Enabled'
+      passwordAuth: legacyAdminSignIn ? 'Enabled' : 'Disabled'
+      tenantId: tenant().tenantId
     }
     storage: {
       storageSizeGB: storageSizeGB
@@ -133,12 +143,15 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2025-08-01' = {
   }
 }
 
-resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2025-08-01' = {
+// The Entra administrator; named by the principal's object id. The database itself is created by
+// Circly.Migrate setup, so that circly_owner owns it (and its schema public) from the start.
+resource entraAdmin 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@2025-08-01' = {
   parent: server
-  name: databaseName
+  name: entraAdminObjectId
   properties: {
-    charset: 'UTF8'
-    collation: 'en_US.utf8'
+    principalName: entraAdminName
+    principalType: entraAdminType
+    tenantId: tenant().tenantId
   }
 }
 
@@ -151,7 +164,7 @@ resource requireSecureTransport 'Microsoft.DBforPostgreSQL/flexibleServers/confi
     source: 'user-override'
   }
   dependsOn: [
-    database
+    entraAdmin
   ]
 }
 
@@ -197,5 +210,4 @@ resource operatorRules 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@
 
 output name string = server.name
 output fqdn string = server.properties.fullyQualifiedDomainName
-output databaseName string = database.name
-output administratorLogin string = administratorLogin
+output entraAdminName string = entraAdminName

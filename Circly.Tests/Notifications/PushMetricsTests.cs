@@ -12,12 +12,20 @@ public sealed class PushMetricsTests(CirclyStack stack, PushStack push)
 
     private ExpoTestServer Expo => push.Expo;
 
+    /// <summary>The push app with its telemetry caught in memory.</summary>
+    private async Task<(TestApp App, TelemetryCapture Telemetry)> StartMeasuredAppAsync()
+    {
+        var telemetry = new TelemetryCapture();
+        var app = await push.StartAppAsync(stack, configureServices: telemetry.AddTo);
+        telemetry.Attach(app.Services);
+        return (app, telemetry);
+    }
+
     [Fact]
     public async Task PushesSentFailedAndDeviceNotRegisteredAreCountedPerNotification()
     {
-        var telemetry = new TelemetryCapture();
-        await using var app = await push.StartAppAsync(stack, configureServices: telemetry.AddTo);
-        telemetry.Attach(app.Services);
+        var (app, telemetry) = await StartMeasuredAppAsync();
+        await using var _ = app;
         var devices = PushStack.NewDevices(3);
         Expo.TicketErrorFor(devices[0].Token);
 
@@ -31,9 +39,8 @@ public sealed class PushMetricsTests(CirclyStack stack, PushStack push)
     [Fact]
     public async Task ASendRetriedAfterAServerErrorIsCountedAsRetried()
     {
-        var telemetry = new TelemetryCapture();
-        await using var app = await push.StartAppAsync(stack, configureServices: telemetry.AddTo);
-        telemetry.Attach(app.Services);
+        var (app, telemetry) = await StartMeasuredAppAsync();
+        await using var _ = app;
         var devices = PushStack.NewDevices(4);
         Expo.FailSends(1, 500, devices.Select(d => d.Token));
 
@@ -46,9 +53,8 @@ public sealed class PushMetricsTests(CirclyStack stack, PushStack push)
     [Fact]
     public async Task ReceiptsOkAndFailedAreCountedWithExposErrorCode()
     {
-        var telemetry = new TelemetryCapture();
-        await using var app = await push.StartAppAsync(stack, configureServices: telemetry.AddTo);
-        telemetry.Attach(app.Services);
+        var (app, telemetry) = await StartMeasuredAppAsync();
+        await using var _ = app;
         var devices = PushStack.NewDevices(2);
         Expo.ReceiptErrorFor(devices[0].Token, "DeviceNotRegistered");
         await push.EnqueueAsync(PushStack.Batch(devices));

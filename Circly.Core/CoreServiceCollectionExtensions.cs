@@ -56,7 +56,7 @@ public static class CoreServiceCollectionExtensions
         services.AddPollsModule();
         services.AddNotificationsModule();
         services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<RefreshTokenRepository>(),
-            sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<AccountTransfers>(), sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

@@ -478,6 +478,7 @@ var appSettings = {
   Auth__AccessTokenLifetime: '00:15:00'
   Auth__RefreshTokenIdleLifetime: '30.00:00:00'
   Auth__ClockSkew: '00:00:30'
+  Auth__TransferCodeLifetime: '00:10:00'
 
   // Rate limits (counters are shared in PostgreSQL)
   RateLimit__UserPerMinute: '100'
@@ -485,6 +486,8 @@ var appSettings = {
   RateLimit__RegistrationsPerIpPerHour: '10'
   RateLimit__JoinAttemptsPerUserPerHour: '20'
   RateLimit__JoinAttemptsPerIpPerHour: '60'
+  RateLimit__TransferCodesPerUserPerHour: '5'
+  RateLimit__TransferAttemptsPerIpPerHour: '20'
   RateLimit__TrustForwardedFor: 'true'
 
   // Polls

@@ -11,10 +11,17 @@ public sealed class AccessTokens(SigningKeys keys, IOptions<AuthOptions> options
 {
     public const string TokenType = "at+jwt";
 
+    /// <summary>
+    /// The device generation of the account when the token was issued: a transfer to another
+    /// device bumps it, and tokens of the old device stop authenticating. Absent (tokens issued
+    /// before transfers existed) counts as 0, the generation of an account that never moved.
+    /// </summary>
+    public const string DeviceGenerationClaim = "dgen";
+
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly AuthOptions _options = options.Value;
 
-    public (string Token, DateTimeOffset ExpiresAt) Issue(Guid userId)
+    public (string Token, DateTimeOffset ExpiresAt) Issue(Guid userId, int deviceGeneration)
     {
         var now = clock.GetUtcNow();
         var expires = now + _options.AccessTokenLifetime;
@@ -23,7 +30,11 @@ public sealed class AccessTokens(SigningKeys keys, IOptions<AuthOptions> options
             Issuer = _options.Issuer,
             Audience = _options.Audience,
             Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, userId.ToString())]),
-            Claims = new Dictionary<string, object> { [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N") },
+            Claims = new Dictionary<string, object>
+            {
+                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+                [DeviceGenerationClaim] = deviceGeneration,
+            },
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
@@ -33,8 +44,8 @@ public sealed class AccessTokens(SigningKeys keys, IOptions<AuthOptions> options
         return (token, expires);
     }
 
-    /// <summary>The user id in a valid token, or AUTH_TOKEN_EXPIRED / AUTH_INVALID_TOKEN.</summary>
-    public async Task<Guid> ValidateAsync(string token)
+    /// <summary>Who a valid token was issued to, or AUTH_TOKEN_EXPIRED / AUTH_INVALID_TOKEN.</summary>
+    public async Task<AccessTokenSubject> ValidateAsync(string token)
     {
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
@@ -57,8 +68,16 @@ public sealed class AccessTokens(SigningKeys keys, IOptions<AuthOptions> options
                 ? Fail.With(ErrorCodes.AuthTokenExpired, "The access token has expired. Refresh it.")
                 : Fail.With(ErrorCodes.AuthInvalidToken, "The access token is not valid.");
         }
-        return result.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value is { } sub && Guid.TryParse(sub, out var userId)
-            ? userId
-            : throw Fail.With(ErrorCodes.AuthInvalidToken, "The access token is not valid.");
+        var identity = result.ClaimsIdentity;
+        if (identity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value is not { } sub || !Guid.TryParse(sub, out var userId))
+        {
+            throw Fail.With(ErrorCodes.AuthInvalidToken, "The access token is not valid.");
+        }
+        var generation = identity.FindFirst(DeviceGenerationClaim)?.Value;
+        return generation is null
+            ? new AccessTokenSubject(userId, 0)
+            : int.TryParse(generation, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var dgen)
+                ? new AccessTokenSubject(userId, dgen)
+                : throw Fail.With(ErrorCodes.AuthInvalidToken, "The access token is not valid.");
     }
 }

@@ -17,9 +17,15 @@ public static class AuthModule
         services.AddSingleton<DeviceCredentials>();
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<RefreshTokenRepository>();
+        services.AddSingleton<TransferCodeRepository>();
+        services.AddSingleton<SessionIssuer>();
         services.AddSingleton(sp => new AuthService(
             sp.GetRequiredService<UserService>(), sp.GetRequiredService<RefreshTokenRepository>(), sp.GetRequiredService<DeviceCredentials>(),
-            sp.GetRequiredService<AccessTokens>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<IOptions<AuthOptions>>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<AccessTokens>(), sp.GetRequiredService<SessionIssuer>(), sp.GetRequiredService<RateLimiter>()));
+        services.AddSingleton(sp => new AccountTransfers(
+            sp.GetRequiredService<UserService>(), sp.GetRequiredService<TransferCodeRepository>(), sp.GetRequiredService<RefreshTokenRepository>(),
+            sp.GetRequiredService<SessionIssuer>(), sp.GetRequiredService<DeviceCredentials>(), sp.GetRequiredService<RateLimiter>(),
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<AuthOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new AccountModeration(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<RefreshTokenRepository>()));
         return services;
     }

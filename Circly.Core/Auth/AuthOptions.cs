@@ -39,6 +39,13 @@ public sealed class AuthOptions
     /// <summary>A refresh token unused this long expires; each use starts a new period (rotation).</summary>
     public TimeSpan RefreshTokenIdleLifetime { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How long a transfer code (new phone for an old account) can be redeemed. Short: it is on a
+    /// screen and may be seen; the entropy argument in docs/API.md assumes at most an hour.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "01:00:00")]
+    public TimeSpan TransferCodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Allowed clock difference between this app and the token's issuer (ours, on other instances).</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 }

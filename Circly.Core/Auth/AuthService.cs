@@ -1,7 +1,6 @@
 using Circly.Core.Errors;
 using Circly.Core.RateLimiting;
 using Circly.Core.Users;
-using Microsoft.Extensions.Options;
 
 namespace Circly.Core.Auth;
 
@@ -16,26 +15,23 @@ public sealed class AuthService
     private readonly RefreshTokenRepository _refreshTokens;
     private readonly DeviceCredentials _credentials;
     private readonly AccessTokens _accessTokens;
+    private readonly SessionIssuer _sessions;
     private readonly RateLimiter _rateLimiter;
-    private readonly AuthOptions _options;
-    private readonly TimeProvider _clock;
 
     internal AuthService(UserService users, RefreshTokenRepository refreshTokens, DeviceCredentials credentials, AccessTokens accessTokens,
-        RateLimiter rateLimiter, IOptions<AuthOptions> options, TimeProvider clock)
+        SessionIssuer sessions, RateLimiter rateLimiter)
     {
         _users = users;
         _refreshTokens = refreshTokens;
         _credentials = credentials;
         _accessTokens = accessTokens;
+        _sessions = sessions;
         _rateLimiter = rateLimiter;
-        _options = options.Value;
-        _clock = clock;
     }
 
     public async Task<AuthSession> DeviceLoginAsync(DeviceLoginRequest request, string clientAddress, CancellationToken cancellationToken)
     {
-        var deviceId = Between(request.DeviceId, "deviceId", 8, 200);
-        var deviceSecret = Between(request.DeviceSecret, "deviceSecret", 32, 256);
+        var (deviceId, deviceSecret) = AuthRules.Credentials(request.DeviceId, request.DeviceSecret);
         var platform = ProfileRules.Platform(request.Platform);
         var appVersion = ProfileRules.AppVersion(request.AppVersion);
         var locale = ProfileRules.Locale(request.Locale);
@@ -44,7 +40,7 @@ public sealed class AuthService
         var deviceIdHash = _credentials.HashDeviceId(deviceId);
         if (await _users.IsDeviceBannedAsync(deviceIdHash, cancellationToken))
         {
-            throw Banned();
+            throw AuthRules.Banned();
         }
 
         var account = await _users.FindByDeviceAsync(deviceIdHash, cancellationToken);
@@ -54,41 +50,47 @@ public sealed class AuthService
             var created = await _users.RegisterAsync(deviceIdHash, _credentials.HashSecret(deviceSecret), platform, appVersion, locale, timeZone, cancellationToken);
             if (created is { } newUserId)
             {
-                return await StartSessionAsync(newUserId, isNewUser: true, cancellationToken);
+                return await _sessions.StartAsync(newUserId, deviceGeneration: 0, isNewUser: true, cancellationToken);
             }
             // Another request registered this device a moment ago: it must prove the same secret.
-            account = await _users.FindByDeviceAsync(deviceIdHash, cancellationToken) ?? throw InvalidCredentials();
+            account = await _users.FindByDeviceAsync(deviceIdHash, cancellationToken) ?? throw AuthRules.InvalidCredentials();
         }
 
         if (!_credentials.SecretMatches(deviceSecret, account.DeviceSecretHash))
         {
-            throw InvalidCredentials();
+            throw AuthRules.InvalidCredentials();
         }
         if (account.IsBanned)
         {
-            throw Banned();
+            throw AuthRules.Banned();
         }
         await _users.RecordLoginAsync(account.Id, platform, appVersion, cancellationToken);
-        return await StartSessionAsync(account.Id, isNewUser: false, cancellationToken);
+        return await _sessions.StartAsync(account.Id, account.DeviceGeneration, isNewUser: false, cancellationToken);
     }
 
     public async Task<AuthSession> RefreshAsync(RefreshRequest request, CancellationToken cancellationToken)
     {
-        var presented = Between(request.RefreshToken, "refreshToken", 20, 200);
-        var next = RefreshTokens.New();
-        var nextExpiresAt = _clock.GetUtcNow() + _options.RefreshTokenIdleLifetime;
+        var presented = AuthRules.Between(request.RefreshToken, "refreshToken", 20, 200);
+        var (next, nextExpiresAt) = _sessions.NewRefreshToken();
 
-        var (outcome, userId) = await _refreshTokens.RotateAsync(RefreshTokens.Hash(presented), RefreshTokens.Hash(next), nextExpiresAt,
-            async owner => await _users.GetStandingAsync(owner, cancellationToken) is { Exists: true, IsBanned: false },
+        // A token of an earlier device generation belongs to a phone the account has moved away from.
+        var (outcome, userId, generation) = await _refreshTokens.RotateAsync(RefreshTokens.Hash(presented), RefreshTokens.Hash(next), nextExpiresAt,
+            async (owner, tokenGeneration) => await _users.GetStandingAsync(owner, cancellationToken) is { Exists: true, IsBanned: false } standing
+                && standing.DeviceGeneration == tokenGeneration,
             cancellationToken);
         if (outcome == RotationOutcome.Rotated)
         {
-            return await SessionAsync(userId, next, nextExpiresAt, isNewUser: false, cancellationToken);
+            return await _sessions.CompleteAsync(userId, generation, next, nextExpiresAt, isNewUser: false, cancellationToken);
         }
-        // A ban revokes the tokens; its owner learns why rather than a bare "invalid".
-        if (userId != Guid.Empty && (await _users.GetStandingAsync(userId, cancellationToken)).IsBanned)
+        // A ban or a transfer revokes the tokens; their owner learns why rather than a bare "invalid".
+        var owner = userId == Guid.Empty ? null : await _users.GetStandingAsync(userId, cancellationToken);
+        if (owner is { IsBanned: true })
         {
-            throw Banned();
+            throw AuthRules.Banned();
+        }
+        if (owner is { Exists: true } && owner.DeviceGeneration != generation)
+        {
+            throw Moved();
         }
         throw outcome switch
         {
@@ -98,46 +100,25 @@ public sealed class AuthService
         };
     }
 
-    /// <summary>The user behind a valid access token, refused when the account is gone or banned.</summary>
+    /// <summary>
+    /// The user behind a valid access token, refused when the account is gone or banned, or has
+    /// moved to another device since the token was issued (one lookup checks all three).
+    /// </summary>
     public async Task<AuthenticatedUser> AuthenticateAsync(string accessToken, CancellationToken cancellationToken)
     {
-        var userId = await _accessTokens.ValidateAsync(accessToken);
-        var standing = await _users.GetStandingAsync(userId, cancellationToken);
+        var subject = await _accessTokens.ValidateAsync(accessToken);
+        var standing = await _users.GetStandingAsync(subject.UserId, cancellationToken);
         if (!standing.Exists)
         {
             throw Fail.With(ErrorCodes.AuthInvalidToken, "This account no longer exists.");
         }
-        return standing.IsBanned ? throw Banned() : new AuthenticatedUser(userId);
-    }
-
-    private async Task<AuthSession> StartSessionAsync(Guid userId, bool isNewUser, CancellationToken cancellationToken)
-    {
-        var refreshToken = RefreshTokens.New();
-        var refreshExpiresAt = _clock.GetUtcNow() + _options.RefreshTokenIdleLifetime;
-        await _refreshTokens.CreateAsync(userId, familyId: Guid.NewGuid(), RefreshTokens.Hash(refreshToken), refreshExpiresAt, cancellationToken);
-        return await SessionAsync(userId, refreshToken, refreshExpiresAt, isNewUser, cancellationToken);
-    }
-
-    private async Task<AuthSession> SessionAsync(Guid userId, string refreshToken, DateTimeOffset refreshExpiresAt, bool isNewUser, CancellationToken cancellationToken)
-    {
-        var (accessToken, expiresAt) = _accessTokens.Issue(userId);
-        var profile = await _users.GetProfileAsync(userId, cancellationToken);
-        return new AuthSession(accessToken, refreshToken, "Bearer", (int)_options.AccessTokenLifetime.TotalSeconds, expiresAt, refreshExpiresAt, isNewUser, profile);
-    }
-
-    private static string Between(string? value, string field, int min, int max)
-    {
-        if (string.IsNullOrWhiteSpace(value))
+        if (standing.IsBanned)
         {
-            throw Fail.Required(field);
+            throw AuthRules.Banned();
         }
-        return value.Length < min || value.Length > max
-            ? throw Fail.OutOfRange(field, $"must be {min} to {max} characters long.")
-            : value;
+        return standing.DeviceGeneration == subject.DeviceGeneration ? new AuthenticatedUser(subject.UserId) : throw Moved();
     }
 
-    private static CirclyException Banned() => Fail.With(ErrorCodes.AuthDeviceBanned, "This device has been banned.");
-
-    private static CirclyException InvalidCredentials() =>
-        Fail.With(ErrorCodes.AuthInvalidCredentials, "This device is registered with a different secret.");
+    private static CirclyException Moved() =>
+        Fail.With(ErrorCodes.AuthInvalidToken, "This account has moved to another device. This device is signed out.");
 }

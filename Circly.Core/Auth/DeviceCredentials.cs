@@ -17,6 +17,12 @@ public sealed class DeviceCredentials(IOptions<AuthOptions> options)
 
     public byte[] HashSecret(string deviceSecret) => Hash("device-secret:", deviceSecret);
 
+    /// <summary>
+    /// Transfer codes hold about 56 bits: enough against online guessing under the rate limit, not
+    /// against offline guessing of a plain hash. Keyed, a leaked table alone cannot be searched.
+    /// </summary>
+    public byte[] HashTransferCode(string normalizedCode) => Hash("transfer-code:", normalizedCode);
+
     public bool SecretMatches(string deviceSecret, byte[] storedHash) =>
         CryptographicOperations.FixedTimeEquals(HashSecret(deviceSecret), storedHash);
 

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace Circly.Core.Auth;
 
-internal sealed record StoredRefreshToken(Guid Id, Guid FamilyId, Guid UserId, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt, DateTimeOffset? RevokedAt);
+internal sealed record StoredRefreshToken(Guid Id, Guid FamilyId, Guid UserId, int DeviceGeneration, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt, DateTimeOffset? RevokedAt);
 
 internal enum RotationOutcome
 {
@@ -17,24 +17,36 @@ internal enum RotationOutcome
 /// <summary>All SQL on refresh_tokens. Rotation happens under a row lock, so a token is used once.</summary>
 internal sealed class RefreshTokenRepository(NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    public async Task CreateAsync(Guid userId, Guid familyId, byte[] tokenHash, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    private const string Insert = """
+        INSERT INTO refresh_tokens (family_id, user_id, device_generation, token_hash, expires_at)
+        VALUES (@familyId, @userId, @deviceGeneration, @tokenHash, @expiresAt)
+        """;
+
+    public async Task CreateAsync(Guid userId, int deviceGeneration, byte[] tokenHash, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        const string sql = "INSERT INTO refresh_tokens (family_id, user_id, token_hash, expires_at) VALUES (@familyId, @userId, @tokenHash, @expiresAt)";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { familyId, userId, tokenHash, expiresAt }, cancellationToken: cancellationToken));
+        await CreateAsync(userId, deviceGeneration, tokenHash, expiresAt, connection, null, cancellationToken);
     }
 
+    /// <summary>The first token of a new family (a new session), in the caller's transaction if there is one.</summary>
+    public async Task CreateAsync(Guid userId, int deviceGeneration, byte[] tokenHash, DateTimeOffset expiresAt, NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            Insert, new { familyId = Guid.NewGuid(), userId, deviceGeneration, tokenHash, expiresAt }, transaction, cancellationToken: cancellationToken));
+
     /// <summary>
-    /// Marks the presented token used and stores its successor, or explains why not. A token that
-    /// was already used is a stolen copy or a stolen original: the whole family is revoked.
+    /// Marks the presented token used and stores its successor (same family, same device
+    /// generation), or explains why not. A token that was already used is a stolen copy or a
+    /// stolen original: the whole family is revoked. So is one whose owner may not continue
+    /// (banned, gone, or moved to another device since the token's generation).
     /// </summary>
-    public async Task<(RotationOutcome Outcome, Guid UserId)> RotateAsync(byte[] presentedHash, byte[] nextHash, DateTimeOffset nextExpiresAt, Func<Guid, Task<bool>> mayContinue, CancellationToken cancellationToken)
+    public async Task<(RotationOutcome Outcome, Guid UserId, int DeviceGeneration)> RotateAsync(byte[] presentedHash, byte[] nextHash, DateTimeOffset nextExpiresAt,
+        Func<Guid, int, Task<bool>> mayContinue, CancellationToken cancellationToken)
     {
-        const string find = "SELECT id, family_id, user_id, expires_at, used_at, revoked_at FROM refresh_tokens WHERE token_hash = @presentedHash FOR UPDATE";
+        const string find = "SELECT id, family_id, user_id, device_generation, expires_at, used_at, revoked_at FROM refresh_tokens WHERE token_hash = @presentedHash FOR UPDATE";
         const string revokeFamily = "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = @familyId AND revoked_at IS NULL";
         const string rotate = """
             UPDATE refresh_tokens SET used_at = now() WHERE id = @id;
-            INSERT INTO refresh_tokens (family_id, user_id, token_hash, expires_at) VALUES (@familyId, @userId, @nextHash, @nextExpiresAt);
+            INSERT INTO refresh_tokens (family_id, user_id, device_generation, token_hash, expires_at) VALUES (@familyId, @userId, @deviceGeneration, @nextHash, @nextExpiresAt);
             """;
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -42,31 +54,31 @@ internal sealed class RefreshTokenRepository(NpgsqlDataSource dataSource, TimePr
         var token = await connection.QuerySingleOrDefaultAsync<StoredRefreshToken>(new CommandDefinition(find, new { presentedHash }, transaction, cancellationToken: cancellationToken));
         if (token is null)
         {
-            return (RotationOutcome.Unknown, Guid.Empty);
+            return (RotationOutcome.Unknown, Guid.Empty, 0);
         }
         if (token.RevokedAt is not null)
         {
-            return (RotationOutcome.Revoked, token.UserId);
+            return (RotationOutcome.Revoked, token.UserId, token.DeviceGeneration);
         }
         if (token.UsedAt is not null)
         {
             await connection.ExecuteAsync(new CommandDefinition(revokeFamily, new { token.FamilyId }, transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
-            return (RotationOutcome.Reused, token.UserId);
+            return (RotationOutcome.Reused, token.UserId, token.DeviceGeneration);
         }
         if (token.ExpiresAt <= clock.GetUtcNow())
         {
-            return (RotationOutcome.Expired, token.UserId);
+            return (RotationOutcome.Expired, token.UserId, token.DeviceGeneration);
         }
-        if (!await mayContinue(token.UserId))
+        if (!await mayContinue(token.UserId, token.DeviceGeneration))
         {
             await connection.ExecuteAsync(new CommandDefinition(revokeFamily, new { token.FamilyId }, transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
-            return (RotationOutcome.Revoked, token.UserId);
+            return (RotationOutcome.Revoked, token.UserId, token.DeviceGeneration);
         }
-        await connection.ExecuteAsync(new CommandDefinition(rotate, new { token.Id, token.FamilyId, token.UserId, nextHash, nextExpiresAt }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(rotate, new { token.Id, token.FamilyId, token.UserId, token.DeviceGeneration, nextHash, nextExpiresAt }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return (RotationOutcome.Rotated, token.UserId);
+        return (RotationOutcome.Rotated, token.UserId, token.DeviceGeneration);
     }
 
     public async Task RevokeAllForUserAsync(Guid userId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>

@@ -8,6 +8,12 @@ public static class ErrorCodes
     public const string AuthDeviceBanned = "AUTH_DEVICE_BANNED";
     // not in the seed: a known device presented the wrong secret
     public const string AuthInvalidCredentials = "AUTH_INVALID_CREDENTIALS";
+    // not in the seed: account transfer. A wrong and an expired code get the same answer, so codes cannot be probed
+    public const string AuthTransferCodeInvalid = "AUTH_TRANSFER_CODE_INVALID";
+    // not in the seed: the code moved the account already (while it would still have been valid)
+    public const string AuthTransferCodeUsed = "AUTH_TRANSFER_CODE_USED";
+    // not in the seed: the new device already holds an account of its own
+    public const string AuthTransferDeviceInUse = "AUTH_TRANSFER_DEVICE_IN_USE";
 
     public const string CircleNotFound = "CIRCLE_NOT_FOUND";
     public const string CircleExpired = "CIRCLE_EXPIRED";

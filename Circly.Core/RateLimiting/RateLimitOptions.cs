@@ -25,6 +25,15 @@ public sealed class RateLimitOptions
     /// </summary>
     public int JoinAttemptsPerIpPerHour { get; set; } = 60;
 
+    /// <summary>Transfer codes a signed-in user may ask for per hour (each replaces the one before).</summary>
+    public int TransferCodesPerUserPerHour { get; set; } = 5;
+
+    /// <summary>
+    /// Attempts to redeem a transfer code per client IP per hour, right or wrong: what keeps the
+    /// 12-character codes out of reach of guessing (see docs/API.md).
+    /// </summary>
+    public int TransferAttemptsPerIpPerHour { get; set; } = 20;
+
     /// <summary>
     /// Take the client address from X-Forwarded-For (its last entry, added by Azure's front end).
     /// Only behind a proxy that sets it; otherwise clients could pick their own address.

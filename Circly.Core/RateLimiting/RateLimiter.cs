@@ -24,6 +24,12 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<RateLimitO
     /// <summary>Join attempts and invite page views per client IP, for many accounts behind one address.</summary>
     public RateLimitPolicy JoinAttemptsPerIp { get; } = new("joinIp", options.Value.JoinAttemptsPerIpPerHour, TimeSpan.FromHours(1));
 
+    /// <summary>Transfer codes asked for, per user.</summary>
+    public RateLimitPolicy TransferCodesPerUser { get; } = new("transferCode", options.Value.TransferCodesPerUserPerHour, TimeSpan.FromHours(1));
+
+    /// <summary>Every attempt to redeem a transfer code, per client IP: what makes codes impossible to guess.</summary>
+    public RateLimitPolicy TransferAttemptsPerIp { get; } = new("transferIp", options.Value.TransferAttemptsPerIpPerHour, TimeSpan.FromHours(1));
+
     /// <summary>Counts a hit; throws RATE_LIMIT_EXCEEDED once the key is over the limit for this window.</summary>
     public async Task<RateLimitDecision> HitAsync(RateLimitPolicy policy, string key, CancellationToken cancellationToken)
     {

@@ -24,6 +24,22 @@ public sealed record UserPushToken(Guid UserId, string Token);
 public sealed record UnregisteredPushToken(string Token, DateTimeOffset SentAt);
 
 /// <summary>What Auth needs to check a login; internal to Users and Auth.</summary>
-public sealed record DeviceAccount(Guid Id, byte[] DeviceSecretHash, bool IsBanned);
+public sealed record DeviceAccount(Guid Id, byte[] DeviceSecretHash, bool IsBanned, int DeviceGeneration);
 
-public sealed record AccountStanding(bool Exists, bool IsBanned);
+/// <summary>
+/// Whether the account may act, and which device binding it is on: DeviceGeneration grows each
+/// time the account moves to another device, and tokens of an earlier one stop working.
+/// </summary>
+public sealed record AccountStanding(bool Exists, bool IsBanned, int DeviceGeneration);
+
+public enum DeviceMoveOutcome
+{
+    Moved,
+    /// <summary>Another active account is bound to the new device.</summary>
+    DeviceInUse,
+    /// <summary>The account was deleted or banned meanwhile.</summary>
+    AccountUnavailable,
+}
+
+/// <summary>The result of moving an account to another device; Generation is the new binding's.</summary>
+public sealed record DeviceMove(DeviceMoveOutcome Outcome, int Generation);

@@ -10,7 +10,7 @@ internal sealed class UserRepository(NpgsqlDataSource dataSource)
 
     public async Task<DeviceAccount?> FindByDeviceAsync(byte[] deviceIdHash, CancellationToken cancellationToken)
     {
-        const string sql = "SELECT id, device_secret_hash, is_banned FROM users WHERE device_id_hash = @deviceIdHash AND is_active";
+        const string sql = "SELECT id, device_secret_hash, is_banned, device_generation FROM users WHERE device_id_hash = @deviceIdHash AND is_active";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<DeviceAccount>(new CommandDefinition(sql, new { deviceIdHash }, cancellationToken: cancellationToken));
     }
@@ -47,10 +47,44 @@ internal sealed class UserRepository(NpgsqlDataSource dataSource)
 
     public async Task<AccountStanding> GetStandingAsync(Guid userId, CancellationToken cancellationToken)
     {
-        const string sql = "SELECT true AS exists, is_banned FROM users WHERE id = @userId AND is_active";
+        const string sql = "SELECT true AS exists, is_banned, device_generation FROM users WHERE id = @userId AND is_active";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<AccountStanding>(new CommandDefinition(sql, new { userId }, cancellationToken: cancellationToken))
-            ?? new AccountStanding(false, false);
+            ?? new AccountStanding(false, false, 0);
+    }
+
+    /// <summary>
+    /// Binds the account to another device, in the caller's transaction: new device id and secret
+    /// hashes, the next device generation, and no active push token (they reach the old phone).
+    /// A device that another active account holds is refused by the unique index, even in a race.
+    /// </summary>
+    public async Task<DeviceMove> MoveDeviceAsync(Guid userId, byte[] deviceIdHash, byte[] deviceSecretHash, string platform, string? appVersion,
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        const string move = """
+            UPDATE users SET device_id_hash = @deviceIdHash, device_secret_hash = @deviceSecretHash, platform = @platform,
+                app_version = coalesce(@appVersion, app_version), device_generation = device_generation + 1,
+                last_active_at = now(), updated_at = now()
+            WHERE id = @userId AND is_active AND NOT is_banned
+            RETURNING device_generation
+            """;
+        const string silence = "UPDATE push_tokens SET is_active = false, deactivated_at = now(), updated_at = now() WHERE user_id = @userId AND is_active";
+        int? generation;
+        try
+        {
+            generation = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
+                move, new { userId, deviceIdHash, deviceSecretHash, platform, appVersion }, transaction, cancellationToken: cancellationToken));
+        }
+        catch (PostgresException unique) when (unique is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "idx_users_device_id" })
+        {
+            return new DeviceMove(DeviceMoveOutcome.DeviceInUse, 0);
+        }
+        if (generation is not { } moved)
+        {
+            return new DeviceMove(DeviceMoveOutcome.AccountUnavailable, 0);
+        }
+        await connection.ExecuteAsync(new CommandDefinition(silence, new { userId }, transaction, cancellationToken: cancellationToken));
+        return new DeviceMove(DeviceMoveOutcome.Moved, moved);
     }
 
     public async Task<UserProfile?> GetProfileAsync(Guid userId, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Circly.Core.Errors;
+using Npgsql;
 
 namespace Circly.Core.Users;
 
@@ -28,6 +29,14 @@ public sealed class UserService
 
     public Task<AccountStanding> GetStandingAsync(Guid userId, CancellationToken cancellationToken) =>
         _repository.GetStandingAsync(userId, cancellationToken);
+
+    /// <summary>
+    /// Moves the account to another device in the caller's transaction (an account transfer): the
+    /// device binding is replaced, the device generation grows, and push tokens are deactivated.
+    /// </summary>
+    public Task<DeviceMove> MoveDeviceAsync(Guid userId, byte[] deviceIdHash, byte[] deviceSecretHash, string platform, string? appVersion,
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        _repository.MoveDeviceAsync(userId, deviceIdHash, deviceSecretHash, platform, appVersion, connection, transaction, cancellationToken);
 
     public async Task<UserProfile> GetProfileAsync(Guid userId, CancellationToken cancellationToken) =>
         await _repository.GetProfileAsync(userId, cancellationToken) ?? throw AccountGone();

@@ -4,7 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Circly.Functions.Auth;
 
-public sealed class AuthFunctions(HttpApi api, AuthService auth)
+public sealed class AuthFunctions(HttpApi api, AuthService auth, AccountTransfers transfers)
 {
     /// <summary>First login registers the device (201); later logins must present the same device secret (200).</summary>
     [Function(nameof(DeviceLogin))]
@@ -25,5 +25,25 @@ public sealed class AuthFunctions(HttpApi api, AuthService auth)
         {
             var body = await RequestBody.ReadAsync<RefreshRequest>(request, cancellationToken);
             return ApiResponse.Ok(await auth.RefreshAsync(body, cancellationToken));
+        });
+
+    /// <summary>The old phone asks for a one-time code for moving the account to a new phone (201); asking again replaces it.</summary>
+    [Function(nameof(RequestTransferCode))]
+    public Task<IResult> RequestTransferCode(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/transfer-code")] HttpRequest request) =>
+        api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
+        {
+            var body = await RequestBody.ReadAsync<TransferCodeRequest>(request, cancellationToken);
+            return ApiResponse.Created(await transfers.IssueCodeAsync(user.UserId, body, cancellationToken));
+        });
+
+    /// <summary>The new phone, not signed in, redeems the code with its own device credentials and gets the account's session.</summary>
+    [Function(nameof(RedeemTransferCode))]
+    public Task<IResult> RedeemTransferCode(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/transfer")] HttpRequest request) =>
+        api.RunAnonymousAsync(request, async (clientAddress, cancellationToken) =>
+        {
+            var body = await RequestBody.ReadAsync<TransferRequest>(request, cancellationToken);
+            return ApiResponse.Ok(await transfers.RedeemAsync(body, clientAddress, cancellationToken));
         });
 }

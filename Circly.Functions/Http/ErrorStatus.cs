@@ -11,6 +11,9 @@ public static class ErrorStatus
         [ErrorCodes.AuthTokenExpired] = StatusCodes.Status401Unauthorized,
         [ErrorCodes.AuthInvalidCredentials] = StatusCodes.Status401Unauthorized,
         [ErrorCodes.AuthDeviceBanned] = StatusCodes.Status403Forbidden,
+        [ErrorCodes.AuthTransferCodeInvalid] = StatusCodes.Status404NotFound,
+        [ErrorCodes.AuthTransferCodeUsed] = StatusCodes.Status409Conflict,
+        [ErrorCodes.AuthTransferDeviceInUse] = StatusCodes.Status409Conflict,
 
         [ErrorCodes.CircleNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.CircleExpired] = StatusCodes.Status410Gone,

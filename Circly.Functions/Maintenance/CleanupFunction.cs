@@ -10,9 +10,9 @@ public sealed partial class CleanupFunction(CleanupService cleanup, ILogger<Clea
     public async Task Cleanup([TimerTrigger("%CLEANUP_SCHEDULE%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var report = await cleanup.RunAsync(cancellationToken);
-        LogCleaned(logger, report.RateLimitWindows, report.RefreshTokens, report.DailyPushCounts);
+        LogCleaned(logger, report.RateLimitWindows, report.RefreshTokens, report.TransferCodes, report.DailyPushCounts);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cleanup removed {RateLimitWindows} rate-limit windows, {RefreshTokens} refresh tokens and {DailyPushCounts} daily push counters")]
-    private static partial void LogCleaned(ILogger logger, int rateLimitWindows, int refreshTokens, int dailyPushCounts);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cleanup removed {RateLimitWindows} rate-limit windows, {RefreshTokens} refresh tokens, {TransferCodes} transfer codes and {DailyPushCounts} daily push counters")]
+    private static partial void LogCleaned(ILogger logger, int rateLimitWindows, int refreshTokens, int transferCodes, int dailyPushCounts);
 }

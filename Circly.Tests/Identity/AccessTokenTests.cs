@@ -54,7 +54,7 @@ public sealed class AccessTokenTests(CirclyStack stack)
         var anHourAgo = new ManualClock(DateTimeOffset.UtcNow.AddHours(-1));
         var tokens = new AccessTokens(stack.Api.Get<SigningKeys>(), stack.Api.Get<IOptions<AuthOptions>>(), anHourAgo);
 
-        var call = await stack.Client.GetAsync("/v1/users/me", tokens.Issue(session.UserId).Token);
+        var call = await stack.Client.GetAsync("/v1/users/me", tokens.Issue(session.UserId, deviceGeneration: 0).Token);
 
         Assert.Equal(HttpStatusCode.Unauthorized, call.Status);
         Assert.Equal(ErrorCodes.AuthTokenExpired, call.ErrorCode);

@@ -54,6 +54,7 @@ public class CirclyStack : IAsyncLifetime
         ["RateLimit:IpPerMinute"] = "1000000",
         ["RateLimit:RegistrationsPerIpPerHour"] = "1000000",
         ["RateLimit:JoinAttemptsPerIpPerHour"] = "1000000",
+        ["RateLimit:TransferAttemptsPerIpPerHour"] = "1000000",
         // Invite web links point here; the invite page itself is served by the API under test.
         ["App:PublicBaseUrl"] = "https://circly.test",
         ["App:IosStoreUrl"] = "https://apps.apple.com/app/circly-test",

@@ -12,20 +12,19 @@ public sealed class PushMetricsTests(CirclyStack stack, PushStack push)
 
     private ExpoTestServer Expo => push.Expo;
 
-    /// <summary>The push app with its telemetry caught in memory.</summary>
-    private async Task<(TestApp App, TelemetryCapture Telemetry)> StartMeasuredAppAsync()
+    /// <summary>The push app with its telemetry caught in <paramref name="telemetry"/>.</summary>
+    private async Task<TestApp> StartMeasuredAppAsync(TelemetryCapture telemetry)
     {
-        var telemetry = new TelemetryCapture();
         var app = await push.StartAppAsync(stack, configureServices: telemetry.AddTo);
         telemetry.Attach(app.Services);
-        return (app, telemetry);
+        return app;
     }
 
     [Fact]
     public async Task PushesSentFailedAndDeviceNotRegisteredAreCountedPerNotification()
     {
-        var (app, telemetry) = await StartMeasuredAppAsync();
-        await using var _ = app;
+        var telemetry = new TelemetryCapture();
+        await using var app = await StartMeasuredAppAsync(telemetry);
         var devices = PushStack.NewDevices(3);
         Expo.TicketErrorFor(devices[0].Token);
 
@@ -39,8 +38,8 @@ public sealed class PushMetricsTests(CirclyStack stack, PushStack push)
     [Fact]
     public async Task ASendRetriedAfterAServerErrorIsCountedAsRetried()
     {
-        var (app, telemetry) = await StartMeasuredAppAsync();
-        await using var _ = app;
+        var telemetry = new TelemetryCapture();
+        await using var app = await StartMeasuredAppAsync(telemetry);
         var devices = PushStack.NewDevices(4);
         Expo.FailSends(1, 500, devices.Select(d => d.Token));
 
@@ -53,8 +52,8 @@ public sealed class PushMetricsTests(CirclyStack stack, PushStack push)
     [Fact]
     public async Task ReceiptsOkAndFailedAreCountedWithExposErrorCode()
     {
-        var (app, telemetry) = await StartMeasuredAppAsync();
-        await using var _ = app;
+        var telemetry = new TelemetryCapture();
+        await using var app = await StartMeasuredAppAsync(telemetry);
         var devices = PushStack.NewDevices(2);
         Expo.ReceiptErrorFor(devices[0].Token, "DeviceNotRegistered");
         await push.EnqueueAsync(PushStack.Batch(devices));

@@ -7,6 +7,7 @@ using Circly.Core.Notifications;
 using Circly.Core.Outbox;
 using Circly.Core.Polls;
 using Circly.Core.RateLimiting;
+using Circly.Core.Sharing;
 using Circly.Core.Storage;
 using Circly.Core.Templates;
 using Circly.Core.Users;
@@ -55,8 +56,10 @@ public static class CoreServiceCollectionExtensions
         services.AddTemplatesModule();
         services.AddPollsModule();
         services.AddNotificationsModule();
+        services.AddSharingModule();
         services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<RefreshTokenRepository>(),
-            sp.GetRequiredService<AccountTransfers>(), sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<AccountTransfers>(), sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<ShareCardService>(),
+            sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

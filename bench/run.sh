@@ -6,6 +6,7 @@
 #   ./bench/run.sh                 every scenario (growth votes limit mixed results fanout closing)
 #   ./bench/run.sh votes limit     only these scenarios (the base data is always loaded)
 #   ./bench/run.sh ratelimit       the rate-limit counter cost (PostgreSQL vs Table Storage)
+#   ./bench/run.sh sharecards      share cards: drawing one, and the answer drawn vs reused
 #   BENCH_QUICK=1 ./bench/run.sh   small data, short runs (for development; results go to bench/.work/)
 #
 # Environment (optional): BENCH_API_PORT=7181 BENCH_PG_PORT=54381 BENCH_AZURITE_PORT=10181 (blob; queue +1, table +2)
@@ -94,6 +95,24 @@ if [ "${1:-}" = ratelimit ]; then
   echo "$table"
   { echo "# Rate-limit counter: cost per request"; echo; echo "Measured $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit. $machine"; echo
     echo "Command: \`./bench/run.sh ratelimit\` ($hits hits after 50 warm-up hits; one key, so concurrent callers contend on one counter)."; echo
+    echo "$table"; } >"$out"
+  echo "Written to $out" >&2
+  exit 0
+fi
+
+if [ "${1:-}" = sharecards ]; then
+  out="bench/results/sharecards-$date-$commit.md"
+  [ -n "${BENCH_QUICK:-}" ] && out="$work/sharecards-$date-$commit.md"
+  renders=$([ -n "${BENCH_QUICK:-}" ] && echo 40 || echo 300)
+  answers=$([ -n "${BENCH_QUICK:-}" ] && echo 100 || echo 1000)
+  echo "Measuring share cards ($renders renders per row, $answers reused answers)..." >&2
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
+  table=$(dotnet "$bench_dll" sharecard-cost "$connection" "$storage" "$renders" "$answers")
+  echo "$table"
+  { echo "# Share cards: drawing time and answer time"; echo; echo "Measured $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit. $machine"; echo
+    echo "Command: \`./bench/run.sh sharecards\` (one process, one request at a time; renders after 10 warm-up renders; answers through ShareCardService against this PostgreSQL and Azurite, without HTTP)."
+    echo "The last column divides each row's p50 by its baseline's p50, both measured in this run: a card by the same-size background encoded with no text, a drawn answer by a reused one."
+    echo "Load average (1, 5, 15 min) when it started: $load (the machine is shared; CPU ms each is the process's CPU time per card, less sensitive to that)."; echo
     echo "$table"; } >"$out"
   echo "Written to $out" >&2
   exit 0

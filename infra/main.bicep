@@ -103,6 +103,9 @@ param iosStoreUrl string = 'https://apps.apple.com/app/circly'
 @description('Google Play page of the Android app (share pages link to it).')
 param androidStoreUrl string = 'https://play.google.com/store/apps/details?id=app.circly'
 
+@description('The short store link printed on share cards (a redirect to the app stores; never an invite link).')
+param shareCardStoreLink string = 'circly.app/get'
+
 // ------------------------------------------------------------------------------------------------
 // Storage, Key Vault, monitoring
 // ------------------------------------------------------------------------------------------------
@@ -488,6 +491,7 @@ var appSettings = {
   RateLimit__JoinAttemptsPerIpPerHour: '60'
   RateLimit__TransferCodesPerUserPerHour: '5'
   RateLimit__TransferAttemptsPerIpPerHour: '20'
+  RateLimit__ShareCardsPerUserPerHour: '30'
   RateLimit__TrustForwardedFor: 'true'
 
   // Polls
@@ -515,6 +519,11 @@ var appSettings = {
   App__PublicBaseUrl: apiBaseUrl
   App__IosStoreUrl: iosStoreUrl
   App__AndroidStoreUrl: androidStoreUrl
+
+  // Share cards (docs/SHARING.md): links are user delegation SAS (Storage Blob Data Owner may sign them)
+  Sharing__StoreLink: shareCardStoreLink
+  Sharing__LinkLifetime: '00:15:00'
+  Sharing__CardRetention: '7.00:00:00'
 
   // Timer schedules (NCRONTAB with seconds)
   CLOSE_POLLS_SCHEDULE: '0 * * * * *'

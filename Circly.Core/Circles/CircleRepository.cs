@@ -359,6 +359,13 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
         return (await connection.QueryAsync<Guid>(new CommandDefinition(sql, new { userId }, cancellationToken: cancellationToken))).ToList();
     }
 
+    public async Task<IReadOnlyList<Guid>> ActiveAmongAsync(Guid[] circleIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<Guid>(new CommandDefinition(
+            "SELECT id FROM circles WHERE id = ANY(@circleIds) AND is_active", new { circleIds }, cancellationToken: cancellationToken))).ToList();
+    }
+
     public Task RecordPollCreatedAsync(Guid memberId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition("UPDATE circle_members SET polls_created = polls_created + 1 WHERE id = @memberId",
             new { memberId }, transaction, cancellationToken: cancellationToken));

@@ -197,6 +197,10 @@ public sealed class CircleService
     public Task<IReadOnlyList<Guid>> GetCircleIdsOfUserAsync(Guid userId, CancellationToken cancellationToken) =>
         _repository.GetCircleIdsOfUserAsync(userId, cancellationToken);
 
+    /// <summary>Of these circles, the ones that still exist (not deleted, not closed for want of members).</summary>
+    public async Task<IReadOnlySet<Guid>> FindActiveAsync(IReadOnlyCollection<Guid> circleIds, CancellationToken cancellationToken) =>
+        circleIds.Count == 0 ? new HashSet<Guid>() : (await _repository.ActiveAmongAsync([.. circleIds.Distinct()], cancellationToken)).ToHashSet();
+
     /// <summary>polls_created + 1 for the member, in the caller's transaction.</summary>
     public Task RecordPollCreatedAsync(Guid memberId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         _repository.RecordPollCreatedAsync(memberId, connection, transaction, cancellationToken);

@@ -34,6 +34,12 @@ public static class ErrorCodes
     // not in the seed: a poll needs at least two people to choose from
     public const string PollTooFewMembers = "POLL_TOO_FEW_MEMBERS";
 
+    // not in the seed: a share card needs a closed poll
+    public const string PollNotClosed = "POLL_NOT_CLOSED";
+
+    // not in the seed: a share card shows the votes the caller received, so there must be some
+    public const string ShareCardNoVotes = "SHARE_CARD_NO_VOTES";
+
     // not in the seed
     public const string TemplateNotFound = "TEMPLATE_NOT_FOUND";
 

@@ -75,3 +75,9 @@ public sealed record PollResults(
     PollWinner? Winner,
     bool IsTie,
     IReadOnlyList<PollWinner> TopOptions);
+
+/// <summary>
+/// The caller's own result in a poll (for share cards): VoteCount only once the poll is closed,
+/// Nickname (as the poll shows it) only when the caller is one of its options.
+/// </summary>
+public sealed record OwnPollResult(Guid PollId, Guid CircleId, string QuestionText, bool IsClosed, string? Nickname, int? VoteCount);

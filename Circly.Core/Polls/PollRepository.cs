@@ -189,6 +189,14 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(sql, new { pollId }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Which of these polls exist and are not deleted, with their circles.</summary>
+    public async Task<IReadOnlyList<(Guid Id, Guid CircleId)>> ActiveAmongAsync(Guid[] pollIds, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT id, circle_id FROM polls WHERE id = ANY(@pollIds) AND is_active";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<(Guid, Guid)>(new CommandDefinition(sql, new { pollIds }, cancellationToken: cancellationToken))];
+    }
+
     /// <summary>
     /// Closes every open poll past its deadline and writes one PollClosed event each, in one
     /// statement. A concurrent run waits on the row locks, then finds the polls closed and skips them.

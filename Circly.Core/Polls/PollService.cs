@@ -28,10 +28,12 @@ public sealed class PollService
     private readonly OutboxDispatcher _outbox;
     private readonly PollOptions _options;
     private readonly TimeProvider _clock;
+    private readonly IEnumerable<IPollDataCleaner> _cleaners;
 
     internal PollService(PollRepository repository, NpgsqlDataSource dataSource, CircleService circles, TemplateService templates,
-        VoterHash voterHash, OutboxDispatcher outbox, IOptions<PollOptions> options, TimeProvider clock)
+        VoterHash voterHash, OutboxDispatcher outbox, IOptions<PollOptions> options, TimeProvider clock, IEnumerable<IPollDataCleaner> cleaners)
     {
+        _cleaners = cleaners;
         _repository = repository;
         _dataSource = dataSource;
         _circles = circles;
@@ -136,6 +138,10 @@ public sealed class PollService
         var state = await LoadVisibleAsync(userId, pollId, cancellationToken);
         RequireCreator(state.Poll, userId);
         await _repository.DeactivateAsync(pollId, cancellationToken);
+        foreach (var cleaner in _cleaners)
+        {
+            await cleaner.RemovePollAsync(pollId, cancellationToken);
+        }
     }
 
     public async Task<VoteReceipt> VoteAsync(Guid userId, Guid pollId, VoteRequest request, CancellationToken cancellationToken)
@@ -193,6 +199,37 @@ public sealed class PollService
         var (results, winner, isTie, top) = ResultCalculator.Calculate(
             state.Options.Select(o => new ResultCalculator.Counted(o.Id, o.MemberNickname, o.DisplayOrder, CountOf(poll, o))).ToList());
         return (new PollResults(poll.Id, poll.QuestionText, poll.TotalVotes, poll.EligibleVoters, closed, true, results, winner, isTie, top), etag);
+    }
+
+    /// <summary>
+    /// The caller's own line of a poll's result, for their share card: whether the poll is closed
+    /// and, once it is, how many votes the caller received. Nothing about any other option. The
+    /// caller must be a member (POLL_NOT_FOUND / CIRCLE_NOT_MEMBER as for reading the poll);
+    /// Nickname is null when they were not one of its options.
+    /// </summary>
+    public async Task<OwnPollResult> GetOwnResultAsync(Guid userId, Guid pollId, CancellationToken cancellationToken)
+    {
+        var (state, membership) = await LoadWithMembershipAsync(userId, pollId, _voterHash.For(pollId, userId), cancellationToken);
+        var poll = state.Poll;
+        var closed = IsEffectivelyClosed(poll);
+        var own = state.Options.FirstOrDefault(o => o.MemberId == membership.MemberId);
+        return new OwnPollResult(poll.Id, poll.CircleId, poll.QuestionText, closed, own?.MemberNickname, closed && own is not null ? CountOf(poll, own) : null);
+    }
+
+    /// <summary>
+    /// Of these polls, the ones nobody can see any more: gone, deleted, or in a deleted circle
+    /// (for modules that keep data per poll).
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> FindRemovedAsync(IReadOnlyCollection<Guid> pollIds, CancellationToken cancellationToken)
+    {
+        if (pollIds.Count == 0)
+        {
+            return [];
+        }
+        var active = await _repository.ActiveAmongAsync([.. pollIds.Distinct()], cancellationToken);
+        var circles = await _circles.FindActiveAsync([.. active.Select(p => p.CircleId).Distinct()], cancellationToken);
+        var shown = active.Where(p => circles.Contains(p.CircleId)).Select(p => p.Id).ToHashSet();
+        return pollIds.Distinct().Where(id => !shown.Contains(id)).ToList();
     }
 
     /// <summary>The timer's work: close every poll past its deadline, once each, and announce it.</summary>

@@ -19,7 +19,7 @@ public static class PollsModule
         services.AddSingleton(sp => new PollService(
             sp.GetRequiredService<PollRepository>(), sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<CircleService>(),
             sp.GetRequiredService<TemplateService>(), sp.GetRequiredService<VoterHash>(), sp.GetRequiredService<OutboxDispatcher>(),
-            sp.GetRequiredService<IOptions<PollOptions>>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IOptions<PollOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetServices<IPollDataCleaner>()));
         return services;
     }
 }

@@ -34,6 +34,9 @@ public sealed class RateLimitOptions
     /// </summary>
     public int TransferAttemptsPerIpPerHour { get; set; } = 20;
 
+    /// <summary>Share cards per user per hour: drawing one costs CPU, asking again for a stored one does not, both count.</summary>
+    public int ShareCardsPerUserPerHour { get; set; } = 30;
+
     /// <summary>
     /// Take the client address from X-Forwarded-For (its last entry, added by Azure's front end).
     /// Only behind a proxy that sets it; otherwise clients could pick their own address.

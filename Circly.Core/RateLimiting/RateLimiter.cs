@@ -30,6 +30,9 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<RateLimitO
     /// <summary>Every attempt to redeem a transfer code, per client IP: what makes codes impossible to guess.</summary>
     public RateLimitPolicy TransferAttemptsPerIp { get; } = new("transferIp", options.Value.TransferAttemptsPerIpPerHour, TimeSpan.FromHours(1));
 
+    /// <summary>Share card requests per user: a card is drawn on the server (see docs/SHARING.md).</summary>
+    public RateLimitPolicy ShareCardsPerUser { get; } = new("shareCard", options.Value.ShareCardsPerUserPerHour, TimeSpan.FromHours(1));
+
     /// <summary>Counts a hit; throws RATE_LIMIT_EXCEEDED once the key is over the limit for this window.</summary>
     public async Task<RateLimitDecision> HitAsync(RateLimitPolicy policy, string key, CancellationToken cancellationToken)
     {

@@ -31,6 +31,8 @@ public static class ErrorStatus
         [ErrorCodes.PollNotCreator] = StatusCodes.Status403Forbidden,
         [ErrorCodes.PollInvalidOption] = StatusCodes.Status400BadRequest,
         [ErrorCodes.PollTooFewMembers] = StatusCodes.Status409Conflict,
+        [ErrorCodes.PollNotClosed] = StatusCodes.Status409Conflict,
+        [ErrorCodes.ShareCardNoVotes] = StatusCodes.Status409Conflict,
         [ErrorCodes.TemplateNotFound] = StatusCodes.Status404NotFound,
 
         [ErrorCodes.ValidationRequired] = StatusCodes.Status400BadRequest,

@@ -10,9 +10,9 @@ public sealed partial class CleanupFunction(CleanupService cleanup, ILogger<Clea
     public async Task Cleanup([TimerTrigger("%CLEANUP_SCHEDULE%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var report = await cleanup.RunAsync(cancellationToken);
-        LogCleaned(logger, report.RateLimitWindows, report.RefreshTokens, report.TransferCodes, report.DailyPushCounts);
+        LogCleaned(logger, report.RateLimitWindows, report.RefreshTokens, report.TransferCodes, report.DailyPushCounts, report.ShareCards);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cleanup removed {RateLimitWindows} rate-limit windows, {RefreshTokens} refresh tokens, {TransferCodes} transfer codes and {DailyPushCounts} daily push counters")]
-    private static partial void LogCleaned(ILogger logger, int rateLimitWindows, int refreshTokens, int transferCodes, int dailyPushCounts);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cleanup removed {RateLimitWindows} rate-limit windows, {RefreshTokens} refresh tokens, {TransferCodes} transfer codes, {DailyPushCounts} daily push counters and {ShareCards} share cards")]
+    private static partial void LogCleaned(ILogger logger, int rateLimitWindows, int refreshTokens, int transferCodes, int dailyPushCounts, int shareCards);
 }

@@ -15,11 +15,22 @@ switch (command)
             await Console.Out.WriteLineAsync(row);
         }
         break;
+    case "sharecard-cost":
+        var cardRows = await ShareCardCost.RunAsync(args[1], args[2], renders: int.Parse(args.ElementAtOrDefault(3) ?? "200", CultureInfo.InvariantCulture),
+            answers: int.Parse(args.ElementAtOrDefault(4) ?? "500", CultureInfo.InvariantCulture));
+        await Console.Out.WriteLineAsync("| what | samples | mean ms | p50 ms | p95 ms | p99 ms | CPU ms each | p50 ÷ baseline p50 |");
+        await Console.Out.WriteLineAsync("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var row in cardRows)
+        {
+            await Console.Out.WriteLineAsync(row);
+        }
+        break;
     case "run":
         return await BenchRun.RunAsync(args.Skip(1).ToArray());
     default:
         await Console.Error.WriteLineAsync("""
             usage: Circly.Bench ratelimit-cost <postgres-connection> <storage-connection> [hits]
+                   Circly.Bench sharecard-cost <postgres-connection> <storage-connection> [renders] [answers]
                    Circly.Bench run [votes|limit|mixed|results|fanout|closing|growth ...]   (environment from bench/run.sh)
             """);
         return 2;

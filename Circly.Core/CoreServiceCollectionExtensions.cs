@@ -57,8 +57,12 @@ public static class CoreServiceCollectionExtensions
         services.AddPollsModule();
         services.AddNotificationsModule();
         services.AddSharingModule();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<OutboxRetention>();
         services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<RefreshTokenRepository>(),
             sp.GetRequiredService<AccountTransfers>(), sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<ShareCardService>(),
+            sp.GetRequiredService<OutboxRetention>(), sp.GetRequiredService<InboxService>(), sp.GetRequiredService<PushTicketStore>(),
+            sp.GetRequiredService<PollService>(), sp.GetRequiredService<CircleService>(), sp.GetRequiredService<IOptions<RetentionOptions>>(),
             sp.GetRequiredService<TimeProvider>()));
         return services;
     }

@@ -6,6 +6,7 @@
 #   ./bench/run.sh                 every scenario (growth votes limit mixed results fanout closing)
 #   ./bench/run.sh votes limit     only these scenarios (the base data is always loaded)
 #   ./bench/run.sh ratelimit       the rate-limit counter cost (PostgreSQL vs Table Storage)
+#   ./bench/run.sh cleanup         the daily cleanup on ~1.65 million expired rows vs plain DELETEs
 #   ./bench/run.sh sharecards      share cards: drawing one, and the answer drawn vs reused
 #   BENCH_QUICK=1 ./bench/run.sh   small data, short runs (for development; results go to bench/.work/)
 #
@@ -156,6 +157,22 @@ run_bench() {
   wait "$bench_pid"
   unset 'children[-1]'
 }
+
+if [ "${1:-}" = cleanup ]; then
+  out="bench/results/cleanup-cost-$date-$commit.md"
+  [ -n "${BENCH_QUICK:-}" ] && out="$work/cleanup-cost-$date-$commit.md"
+  rows=$([ -n "${BENCH_QUICK:-}" ] && echo 100000 || echo 1000000)
+  : >"$work/api.log"
+  start_api 0
+  echo "Measuring the cleanup on $rows outbox events and the rest (two rounds)..." >&2
+  table=$(dotnet "$bench_dll" cleanup-cost "$connection" "http://127.0.0.1:$api_port" "$rows" 2)
+  echo "$table"
+  { echo "# Cleanup: cost on a large backlog"; echo; echo "Measured $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit. $machine"; echo
+    echo "Command: \`./bench/run.sh cleanup\` ($rows dispatched outbox events past retention and the rest of the backlog described in bench/README.md, \"Cleanup\"; per round the same data is loaded twice, then deleted once by one plain DELETE per kind and once by the Cleanup function through \`POST /admin/functions/Cleanup\`)."; echo
+    echo "$table"; } >"$out"
+  echo "Written to $out" >&2
+  exit 0
+fi
 
 results="bench/results/$date-$commit.md"
 [ -n "${BENCH_QUICK:-}" ] && results="$work/quick-$date-$commit.md"

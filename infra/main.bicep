@@ -498,9 +498,20 @@ var appSettings = {
   Polls__MinDuration: '00:05:00'
   Polls__MaxDuration: '7.00:00:00'
   Polls__DeadlineReminderLead: '01:00:00'
+  Polls__CloseAfterAllVotedMin: '00:15:00'
+  Polls__CloseAfterAllVotedMax: '01:00:00'
 
   // Voting (never rotate while polls are open: docs/DEPLOY.md)
   Voting__HashSecret: keyVaultReference(keyVault.outputs.uri, 'vote-hash-secret')
+  Voting__VisibleStep: '3'
+
+  // Retention: how long the daily cleanup keeps each kind of data (docs/ARCHITECTURE.md)
+  Retention__OutboxEvents: '7.00:00:00'
+  Retention__InboxEntries: '30.00:00:00'
+  Retention__PushTickets: '2.00:00:00'
+  Retention__RateLimitWindows: '02:00:00'
+  Retention__ClosedPolls: '30.00:00:00'
+  Retention__DeletedCirclesAndPolls: '7.00:00:00'
 
   // Expo push
   Expo__BaseUrl: 'https://exp.host'

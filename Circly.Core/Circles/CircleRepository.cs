@@ -1,3 +1,4 @@
+using Circly.Core.Database;
 using Dapper;
 using Npgsql;
 
@@ -379,4 +380,11 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
+
+    /// <summary>Retention: circles deleted (or emptied) before the cutoff, with their memberships and polls (cascade).</summary>
+    public Task<int> DeleteInactiveAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        BatchedDelete.RunAsync(dataSource, InactiveCircles, new { cutoff = before }, cancellationToken, batch: 200);
+
+    // Chunks of 200 circles: each takes its members and polls along.
+    private static readonly string InactiveCircles = BatchedDelete.Statement("circles", "updated_at", "NOT is_active AND updated_at < @cutoff");
 }

@@ -206,6 +206,10 @@ public sealed class CircleService
         _repository.RecordPollCreatedAsync(memberId, connection, transaction, cancellationToken);
 
 
+    /// <summary>Retention: circles deleted or emptied before the cutoff go for good, with their members and polls.</summary>
+    public Task<int> DeleteInactiveAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        _repository.DeleteInactiveAsync(before, cancellationToken);
+
     private CircleDetails Details(CircleRow row) => new(
         row.Id, row.Name, row.MemberCount, row.MaxMembers, row.ExpiresAt, row.CreatedAt,
         row.InviteCode, row.InviteLinkId, _links.AppUrl(row.InviteCode), _links.WebUrl(row.InviteCode),

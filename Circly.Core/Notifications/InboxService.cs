@@ -207,6 +207,68 @@ public sealed partial class InboxService
         }
     }
 
+    /// <summary>
+    /// Retention: entries created before the cutoff, in every inbox. One scan (server-side filter on
+    /// the RowKey, which starts with the inverted time) finds the inboxes; in each, up to 99 old
+    /// entries go per transaction together with the unread counter, lowered by the unread ones among
+    /// them (ETag checks on both, as everywhere else). Returns how many entries went.
+    /// </summary>
+    internal async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var oldest = EntryKeyOf(cutoff, Guid.Empty);
+        var filter = TableClient.CreateQueryFilter($"RowKey gt {oldest} and RowKey lt {CounterKey}");
+        var deleted = 0;
+        string? previous = null;
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey"], cancellationToken: cancellationToken))
+        {
+            if (entity.PartitionKey != previous)
+            {
+                previous = entity.PartitionKey;
+                deleted += await DeleteOldEntriesAsync(entity.PartitionKey, oldest, cancellationToken);
+            }
+        }
+        return deleted;
+    }
+
+    private async Task<int> DeleteOldEntriesAsync(string partition, string oldest, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {oldest} and RowKey lt {CounterKey}");
+        var deleted = 0;
+        for (var attempt = 1; ;)
+        {
+            var old = new List<TableEntity>(MaxTransaction - 1);
+            await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: MaxTransaction - 1, select: ["RowKey", "IsRead"], cancellationToken: cancellationToken))
+            {
+                old.Add(entity);
+                if (old.Count == MaxTransaction - 1)
+                {
+                    break;
+                }
+            }
+            if (old.Count == 0)
+            {
+                return deleted;
+            }
+            var counter = await CounterAsync(partition, cancellationToken);
+            var unread = old.Count(e => e.GetBoolean("IsRead") != true);
+            var actions = old.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, e.RowKey), e.ETag)).ToList();
+            if (counter is not null && unread > 0)
+            {
+                actions.Add(new(TableTransactionActionType.UpdateReplace,
+                    new UnreadCounterEntity { PartitionKey = partition, RowKey = CounterKey, Count = Math.Max(0, counter.Count - unread) }, counter.ETag));
+            }
+            if (await TrySubmitAsync(actions, attempt, cancellationToken))
+            {
+                deleted += old.Count;
+                attempt = 1;
+            }
+            else
+            {
+                attempt++;
+            }
+        }
+    }
+
     /// <summary>Adds the entry and counts it unread in one transaction; false when it was written before.</summary>
     private async Task<bool> AddAsync(InboxEntry entry, CancellationToken cancellationToken)
     {

@@ -11,8 +11,8 @@ public sealed record FanOutReport(int Recipients, int InboxEntriesAdded, int Pus
 
 /// <summary>
 /// Turns one outbox event into inbox entries and push batches. Recipients: a new poll goes to the
-/// circle's members but its creator; a deadline reminder to eligible members who have not voted;
-/// results to every member. Every recipient gets an inbox entry; a push goes only to those whose
+/// circle's members but its creator; a deadline reminder to every member who may vote, whether they
+/// voted or not (so no inbox, claim or queue message says who had not); results to every member. Every recipient gets an inbox entry; a push goes only to those whose
 /// switch for this kind is on, who are outside their quiet hours, under their daily cap, and have
 /// an active token; the push batches are queued before the (slower) inbox writes. Idempotent: inbox entries are keyed by event and user, and the push sender
 /// claims (event, device) before sending, so a redelivered or half-retried event pushes nothing twice.
@@ -72,7 +72,7 @@ public sealed partial class NotificationFanOut
             ["url"] = $"circly://poll/{pollId}",
         };
         var pushes = tokens.Where(t => underCap.Contains(t.UserId)).Select(t => new PushMessage(t.UserId, t.Token, text.Title, text.Body, data)).ToList();
-        var batches = pushes.Chunk(PushBatches.MaxMessages).Select(chunk => new PushBatch(Guid.NewGuid(), message.EventId, chunk)).ToList();
+        var batches = pushes.Chunk(PushBatches.MaxMessages).Select(chunk => new PushBatch(Guid.NewGuid(), message.EventId, chunk, message.CreatedAt)).ToList();
         var queue = _storage.Queue(StorageNames.PushBatchesQueue);
         await Task.WhenAll(batches.Select(batch => queue.SendMessageAsync(PushBatches.Serialize(batch), cancellationToken)));
 
@@ -92,7 +92,7 @@ public sealed partial class NotificationFanOut
     }
 
     private async Task<(Guid, Guid, string, IReadOnlyList<Guid>)> DeadlineSoonAsync(PollDeadlineSoon soon, CancellationToken cancellationToken) =>
-        (soon.PollId, soon.CircleId, soon.QuestionText, await _polls.GetNonVoterUserIdsAsync(soon.PollId, cancellationToken));
+        (soon.PollId, soon.CircleId, soon.QuestionText, await _polls.GetEligibleVoterUserIdsAsync(soon.PollId, cancellationToken));
 
     private async Task<(Guid, Guid, string, IReadOnlyList<Guid>)> ResultsAsync(PollClosed closed, CancellationToken cancellationToken)
     {

@@ -23,6 +23,7 @@ public static class NotificationsModule
                 AutomaticDecompression = DecompressionMethods.All,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             });
+        services.AddSingleton<PushKeys>();
         services.AddSingleton<PushTicketStore>();
         services.AddSingleton<PushMetrics>();
         services.AddTransient(sp => new PushSender(
@@ -37,7 +38,7 @@ public static class NotificationsModule
         services.AddSingleton<NotificationSettingsRepository>();
         services.AddSingleton(sp => new NotificationSettingsService(sp.GetRequiredService<NotificationSettingsRepository>(), sp.GetRequiredService<UserService>()));
         services.AddSingleton(sp => new InboxService(sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IAccountDataCleaner>(sp => new InboxAccountCleaner(sp.GetRequiredService<InboxService>()));
+        services.AddSingleton<IAccountDataCleaner>(sp => new NotificationsAccountCleaner(sp.GetRequiredService<InboxService>(), sp.GetRequiredService<PushTicketStore>()));
         services.AddSingleton(sp => new NotificationFanOut(
             sp.GetRequiredService<CircleService>(), sp.GetRequiredService<PollService>(), sp.GetRequiredService<UserService>(),
             sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<InboxService>(), sp.GetRequiredService<StorageClients>(),

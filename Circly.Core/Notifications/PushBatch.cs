@@ -6,8 +6,9 @@ namespace Circly.Core.Notifications;
 /// One message on the push-batches queue: up to 100 notifications for one event (Expo's limit per
 /// request). The fan-out writes it, the push sender reads it. EventId is the idempotency key: a
 /// device receives at most one push per event, however often the message is delivered.
+/// EventCreatedAt (the outbox event's time) dates the claims, so the cleanup can expire them.
 /// </summary>
-public sealed record PushBatch(Guid BatchId, Guid EventId, IReadOnlyList<PushMessage> Messages);
+public sealed record PushBatch(Guid BatchId, Guid EventId, IReadOnlyList<PushMessage> Messages, DateTimeOffset EventCreatedAt = default);
 
 /// <summary>One notification for one device. Data becomes the notification's data payload in the app.</summary>
 public sealed record PushMessage(Guid UserId, string Token, string Title, string Body, IReadOnlyDictionary<string, string> Data);

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Circly.Core.Storage;
@@ -9,8 +7,10 @@ namespace Circly.Core.Notifications;
 
 /// <summary>
 /// A claim on sending one event to one device, and later its ticket and receipt. PartitionKey
-/// "c-{eventId}", RowKey a hash of the token: inserting it fails when it exists, which is what
-/// makes a redelivered or concurrently processed batch skip what was already (being) sent.
+/// "c-{event day yyyyMMdd}-{eventId}", RowKey a keyed hash of the token: inserting it fails when it
+/// exists, which is what makes a redelivered or concurrently processed batch skip what was already
+/// (being) sent. No user id and no token: OwnerKey is a keyed hash of the user, for account deletion.
+/// The day prefix lets the cleanup drop expired claims by PartitionKey range.
 /// </summary>
 internal sealed class PushClaimEntity : ITableEntity
 {
@@ -20,8 +20,7 @@ internal sealed class PushClaimEntity : ITableEntity
     public ETag ETag { get; set; }
 
     public Guid BatchId { get; set; }
-    public Guid UserId { get; set; }
-    public string Token { get; set; } = "";
+    public string OwnerKey { get; set; } = "";
     /// <summary>sending, ok, error, rejected, unknown.</summary>
     public string Status { get; set; } = PushTicketStatus.Sending;
     public string? TicketId { get; set; }
@@ -35,7 +34,8 @@ internal sealed class PushClaimEntity : ITableEntity
 /// <summary>
 /// A ticket waiting for its receipt. PartitionKey "r-yyyyMMddHHmm" of its creation (UTC), RowKey
 /// the ticket id: the receipt timer reads one PartitionKey range up to "now − delay" instead of
-/// scanning the table, and deletes each entity once its receipt is in.
+/// scanning the table, and deletes each entity once its receipt is in. It holds the token (a
+/// DeviceNotRegistered receipt deactivates it) but no user id; OwnerKey as on the claim.
 /// </summary>
 internal sealed class PushReceiptDueEntity : ITableEntity
 {
@@ -46,7 +46,7 @@ internal sealed class PushReceiptDueEntity : ITableEntity
 
     public string ClaimPartition { get; set; } = "";
     public string ClaimRow { get; set; } = "";
-    public Guid UserId { get; set; }
+    public string OwnerKey { get; set; } = "";
     public string Token { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
 }
@@ -68,13 +68,13 @@ internal sealed record PushClaim(PushMessage Message, string PartitionKey, strin
 internal sealed record TicketOutcome(PushClaim Claim, string Status, string? TicketId, string? Error);
 
 /// <summary>A ticket whose receipt is due.</summary>
-internal sealed record DueTicket(string PartitionKey, string TicketId, string ClaimPartition, string ClaimRow, Guid UserId, string Token, DateTimeOffset CreatedAt);
+internal sealed record DueTicket(string PartitionKey, string TicketId, string ClaimPartition, string ClaimRow, string Token, DateTimeOffset CreatedAt);
 
 /// <summary>What the receipt said (Status "ok", "error" or "expired").</summary>
 internal sealed record ReceiptOutcome(DueTicket Ticket, string Status, string? Error);
 
 /// <summary>The pushtickets table: claims, tickets, and the index of tickets awaiting receipts.</summary>
-internal sealed class PushTicketStore(StorageClients storage)
+internal sealed class PushTicketStore(StorageClients storage, PushKeys keys)
 {
     private const string ClaimPrefix = "c-";
     private const string DuePrefix = "r-";
@@ -82,10 +82,13 @@ internal sealed class PushTicketStore(StorageClients storage)
 
     private readonly TableClient _table = storage.Table(StorageNames.PushTicketsTable);
 
-    public static string ClaimPartitionOf(Guid eventId) => ClaimPrefix + eventId.ToString("N");
+    /// <summary>The event's day (UTC) first: every delivery of one event lands in the same partition, and old ones sort first.</summary>
+    public static string ClaimPartitionOf(PushBatch batch) =>
+        ClaimPrefix + ClaimDayOf(batch.EventCreatedAt) + "-" + batch.EventId.ToString("N");
 
-    /// <summary>Tokens can hold characters RowKeys cannot; a hash keeps the key short and safe.</summary>
-    public static string ClaimRowOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)).AsSpan(0, 16));
+    public string ClaimRowOf(string token) => keys.OfToken(token);
+
+    private static string ClaimDayOf(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
     private static string DuePartitionOf(DateTimeOffset createdAt) => DuePrefix + createdAt.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
 
@@ -99,14 +102,13 @@ internal sealed class PushTicketStore(StorageClients storage)
         {
             return [];
         }
-        var partition = ClaimPartitionOf(batch.EventId);
+        var partition = ClaimPartitionOf(batch);
         var entities = messages.Select(message => new PushClaimEntity
         {
             PartitionKey = partition,
             RowKey = ClaimRowOf(message.Token),
             BatchId = batch.BatchId,
-            UserId = message.UserId,
-            Token = message.Token,
+            OwnerKey = keys.OfOwner(message.UserId),
             CreatedAt = now,
         }).ToList();
 
@@ -156,7 +158,7 @@ internal sealed class PushTicketStore(StorageClients storage)
                 RowKey = o.TicketId!,
                 ClaimPartition = o.Claim.PartitionKey,
                 ClaimRow = o.Claim.RowKey,
-                UserId = o.Claim.Message.UserId,
+                OwnerKey = keys.OfOwner(o.Claim.Message.UserId),
                 Token = o.Claim.Message.Token,
                 CreatedAt = now,
             }));
@@ -170,7 +172,7 @@ internal sealed class PushTicketStore(StorageClients storage)
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {DuePrefix} and PartitionKey le {upper} and CreatedAt le {cutoff}");
         await foreach (var entity in _table.QueryAsync<PushReceiptDueEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
-            yield return new DueTicket(entity.PartitionKey, entity.RowKey, entity.ClaimPartition, entity.ClaimRow, entity.UserId, entity.Token, entity.CreatedAt);
+            yield return new DueTicket(entity.PartitionKey, entity.RowKey, entity.ClaimPartition, entity.ClaimRow, entity.Token, entity.CreatedAt);
         }
     }
 
@@ -185,6 +187,39 @@ internal sealed class PushTicketStore(StorageClients storage)
         }, ETag.All));
         var deletes = outcomes.Select(o => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(o.Ticket.PartitionKey, o.Ticket.TicketId), ETag.All));
         return SubmitAsync([.. marks, .. deletes], cancellationToken);
+    }
+
+    /// <summary>
+    /// Retention: claims of events from days before <paramref name="cutoff"/>'s day and tickets still
+    /// waiting for a receipt since before the cutoff, found by PartitionKey range alone. Returns how many went.
+    /// </summary>
+    public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var claims = TableClient.CreateQueryFilter($"PartitionKey ge {ClaimPrefix} and PartitionKey lt {ClaimPrefix + ClaimDayOf(cutoff)}");
+        var dues = TableClient.CreateQueryFilter($"PartitionKey ge {DuePrefix} and PartitionKey lt {DuePartitionOf(cutoff)}");
+        return await DeleteMatchingAsync(claims, cancellationToken) + await DeleteMatchingAsync(dues, cancellationToken);
+    }
+
+    /// <summary>Account deletion: every claim and ticket of this user (found by the keyed owner hash).</summary>
+    public Task<int> DeleteOwnedByAsync(Guid userId, CancellationToken cancellationToken) =>
+        DeleteMatchingAsync(TableClient.CreateQueryFilter($"OwnerKey eq {keys.OfOwner(userId)}"), cancellationToken);
+
+    private async Task<int> DeleteMatchingAsync(string filter, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        var keysFound = new List<TableTransactionAction>(1000);
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            keysFound.Add(new(TableTransactionActionType.Delete, new TableEntity(entity.PartitionKey, entity.RowKey), ETag.All));
+            if (keysFound.Count == 1000)
+            {
+                await SubmitAsync(keysFound, cancellationToken);
+                deleted += keysFound.Count;
+                keysFound.Clear();
+            }
+        }
+        await SubmitAsync(keysFound, cancellationToken);
+        return deleted + keysFound.Count;
     }
 
     /// <summary>

@@ -18,7 +18,8 @@ public sealed record PollOptionView(Guid Id, string MemberNickname, int DisplayO
 
 /// <summary>
 /// The seed's Poll. totalParticipants is the number of members who could vote (everyone in the
-/// circle when the poll opened); totalVotes how many did. No user ids of others.
+/// circle when the poll opened, all of them options); totalVotes how many votes are shown: while
+/// open, the last step of Voting:VisibleStep votes, at close all. No user ids of others.
 /// </summary>
 public sealed record PollView(
     Guid Id,
@@ -53,6 +54,7 @@ public sealed record PollSummary(
 
 public sealed record PollPage(IReadOnlyList<PollSummary> Items, int Total, int Limit, int Offset);
 
+/// <summary>TotalVotes is the shown total (this vote may not be in it yet); IsClosed is always false: no vote closes a poll.</summary>
 public sealed record VoteReceipt(Guid PollId, bool Voted, int TotalVotes, bool IsClosed);
 
 public sealed record PollResultOption(Guid OptionId, string MemberNickname, int VoteCount, double Percentage, int Rank);

@@ -1,3 +1,4 @@
+using Circly.Core.Database;
 using Dapper;
 using Npgsql;
 
@@ -20,6 +21,8 @@ internal sealed class PollRow
     public int EligibleVoters { get; init; }
     public int Version { get; init; }
     public int[] VoteCounts { get; init; } = [];
+    public int VisibleVotes { get; init; }
+    public int[] VisibleCounts { get; init; } = [];
     public DateTimeOffset CreatedAt { get; init; }
 }
 
@@ -29,7 +32,7 @@ internal sealed record PollState(PollRow Poll, IReadOnlyList<OptionRow> Options,
 
 internal sealed record NewOption(Guid MemberId, string Nickname, int DisplayOrder);
 
-internal sealed record VoteOutcome(bool Counted, Guid? ClosedEventId);
+internal sealed record VoteOutcome(bool Counted, int VisibleVotes);
 
 internal sealed record ListedPoll(
     Guid Id, Guid CircleId, string QuestionText, DateTimeOffset Deadline, bool IsClosed, int TotalVotes, int TotalParticipants,
@@ -40,7 +43,7 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
 {
     private const string PollColumns = """
         id, circle_id, creator_id, template_id, question_text, deadline, is_anonymous, is_active, is_closed, closed_at,
-        total_votes, eligible_voters, version, vote_counts, created_at
+        total_votes, eligible_voters, version, vote_counts, visible_votes, visible_counts, created_at
         """;
 
     /// <summary>The poll, its options and whether this voter took part: one round trip.</summary>
@@ -64,8 +67,8 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
     {
         const string sql = """
             WITH poll AS (
-                INSERT INTO polls (circle_id, creator_id, template_id, question_text, deadline, eligible_voters, vote_counts)
-                VALUES (@circleId, @creatorId, @templateId, @questionText, @deadline, @eligibleVoters, array_fill(0, ARRAY[@optionCount]))
+                INSERT INTO polls (circle_id, creator_id, template_id, question_text, deadline, eligible_voters, vote_counts, visible_counts)
+                VALUES (@circleId, @creatorId, @templateId, @questionText, @deadline, @eligibleVoters, array_fill(0, ARRAY[@optionCount]), array_fill(0, ARRAY[@optionCount]))
                 RETURNING id
             ), options AS (
                 INSERT INTO poll_options (poll_id, member_id, member_nickname, display_order)
@@ -86,12 +89,17 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// One statement: lock the open poll, record the participation (the primary key refuses a
-    /// second one), count the choice in the poll row's array, and when every eligible member has
-    /// voted, close the poll and write its PollClosed event. Nothing links the hash to the choice.
+    /// second one) and count the choice in the poll row's array. Nothing links the hash to the choice.
+    /// What members see (visible_counts, visible_votes, version = the ETag) is copied from the counts
+    /// only when at least <paramref name="step"/> votes are not shown yet and at least as many
+    /// members may still vote, so neither this step nor the close ever shows fewer than
+    /// <paramref name="step"/> votes at once when everyone votes. The vote that completes the poll
+    /// only sets close_after (now + <paramref name="closeDelay"/>): it closes nothing and writes no event.
     /// </summary>
-    public async Task<VoteOutcome> VoteAsync(Guid pollId, int displayOrder, byte[] voterHash, CancellationToken cancellationToken)
+    public async Task<VoteOutcome> VoteAsync(Guid pollId, int displayOrder, byte[] voterHash, int step, TimeSpan closeDelay, CancellationToken cancellationToken)
     {
-        const string sql = """
+        const string shows = "(p.total_votes + 1 - p.visible_votes >= @step AND p.eligible_voters - (p.total_votes + 1) >= @step)";
+        const string sql = $"""
             WITH target AS (
                 SELECT id FROM polls
                 WHERE id = @pollId AND is_active AND NOT is_closed AND deadline > now()
@@ -105,29 +113,29 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
                 UPDATE polls p SET
                     vote_counts[@slot] = p.vote_counts[@slot] + 1,
                     total_votes = p.total_votes + 1,
-                    version = p.version + 1,
-                    updated_at = now(),
-                    is_closed = p.total_votes + 1 >= p.eligible_voters,
-                    closed_at = CASE WHEN p.total_votes + 1 >= p.eligible_voters THEN now() END
+                    visible_counts = CASE WHEN {shows}
+                        THEN p.vote_counts[:(@slot - 1)] || (p.vote_counts[@slot] + 1) || p.vote_counts[(@slot + 1):]
+                        ELSE p.visible_counts END,
+                    visible_votes = CASE WHEN {shows} THEN p.total_votes + 1 ELSE p.visible_votes END,
+                    version = CASE WHEN {shows} THEN p.version + 1 ELSE p.version END,
+                    updated_at = CASE WHEN {shows} THEN now() ELSE p.updated_at END,
+                    close_after = CASE WHEN p.total_votes + 1 >= p.eligible_voters THEN now() + @closeDelay ELSE p.close_after END
                 FROM participation
                 WHERE p.id = participation.poll_id
-                RETURNING p.id, p.circle_id, p.question_text, p.total_votes, p.is_closed
-            ), closed AS (
-                INSERT INTO outbox_events (event_type, payload)
-                SELECT 'PollClosed', jsonb_build_object('pollId', id, 'circleId', circle_id, 'questionText', question_text, 'totalVotes', total_votes)
-                FROM counted WHERE is_closed
-                RETURNING id
+                RETURNING p.visible_votes
             )
-            SELECT EXISTS (SELECT 1 FROM counted) AS counted, (SELECT id FROM closed) AS closed_event_id
+            SELECT EXISTS (SELECT 1 FROM counted) AS counted, coalesce((SELECT visible_votes FROM counted), 0) AS visible_votes
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleAsync<VoteOutcome>(new CommandDefinition(sql, new { pollId, slot = displayOrder + 1, voterHash }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleAsync<VoteOutcome>(new CommandDefinition(sql,
+            new { pollId, slot = displayOrder + 1, voterHash, step, closeDelay }, cancellationToken: cancellationToken));
     }
 
     public async Task<ListedPoll[]> ListAsync(Guid userId, Guid[] circleIds, PollStatusFilter status, int limit, int offset, CancellationToken cancellationToken)
     {
         const string sql = """
-            SELECT id, circle_id, question_text, deadline, (is_closed OR deadline <= now()) AS is_closed, total_votes,
+            SELECT id, circle_id, question_text, deadline, (is_closed OR deadline <= now()) AS is_closed,
+                   CASE WHEN is_closed OR deadline <= now() THEN total_votes ELSE visible_votes END AS total_votes,
                    eligible_voters AS total_participants, creator_id IS NOT DISTINCT FROM @userId AS is_creator, created_at, closed_at,
                    count(*) OVER () AS total
             FROM polls
@@ -161,15 +169,6 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
         return (await connection.QueryAsync<Guid>(new CommandDefinition(sql, new { pollIds, voterHashes }, cancellationToken: cancellationToken))).ToHashSet();
     }
 
-    /// <summary>Which of these voter hashes took part in the poll (hex-encoded).</summary>
-    public async Task<HashSet<string>> VotedHashesAsync(Guid pollId, byte[][] voterHashes, CancellationToken cancellationToken)
-    {
-        const string sql = "SELECT voter_hash FROM poll_participations WHERE poll_id = @pollId AND voter_hash = ANY(@voterHashes)";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var found = await connection.QueryAsync<byte[]>(new CommandDefinition(sql, new { pollId, voterHashes }, cancellationToken: cancellationToken));
-        return found.Select(Convert.ToHexString).ToHashSet(StringComparer.Ordinal);
-    }
-
     /// <summary>The deadline moves only while the poll is open and its deadline has not passed.</summary>
     public async Task<bool> MoveDeadlineAsync(Guid pollId, DateTimeOffset deadline, TimeSpan reminderLead, CancellationToken cancellationToken)
     {
@@ -198,15 +197,17 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Closes every open poll past its deadline and writes one PollClosed event each, in one
-    /// statement. A concurrent run waits on the row locks, then finds the polls closed and skips them.
+    /// Closes every open poll past its deadline, or complete and past its random close_after, shows
+    /// all of its counts and writes one PollClosed event each, in one statement. A concurrent run
+    /// waits on the row locks, then finds the polls closed and skips them.
     /// </summary>
     public async Task<Guid[]> CloseExpiredAsync(CancellationToken cancellationToken)
     {
         const string sql = """
             WITH closed AS (
-                UPDATE polls SET is_closed = true, closed_at = now(), version = version + 1, updated_at = now()
-                WHERE is_active AND NOT is_closed AND deadline <= now()
+                UPDATE polls SET is_closed = true, closed_at = now(), version = version + 1, updated_at = now(),
+                    visible_counts = vote_counts, visible_votes = total_votes
+                WHERE is_active AND NOT is_closed AND (deadline <= now() OR close_after <= now())
                 RETURNING id, circle_id, question_text, total_votes
             )
             INSERT INTO outbox_events (event_type, payload)
@@ -235,4 +236,13 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<Guid>(new CommandDefinition(sql, new { lead }, cancellationToken: cancellationToken))).ToArray();
     }
+
+    /// <summary>Retention: polls closed before one cutoff or deleted before the other; options and participation hashes go with them.</summary>
+    public async Task<int> DeleteOldAsync(DateTimeOffset closedBefore, DateTimeOffset deletedBefore, CancellationToken cancellationToken) =>
+        await BatchedDelete.RunAsync(dataSource, ClosedPolls, new { cutoff = closedBefore }, cancellationToken, batch: 2_000)
+        + await BatchedDelete.RunAsync(dataSource, DeletedPolls, new { cutoff = deletedBefore }, cancellationToken, batch: 2_000);
+
+    // Chunks of 2,000 polls: each takes its options and participation hashes along (about 20 rows per poll).
+    private static readonly string ClosedPolls = BatchedDelete.Statement("polls", "closed_at", "is_closed AND closed_at < @cutoff");
+    private static readonly string DeletedPolls = BatchedDelete.Statement("polls", "updated_at", "NOT is_active AND updated_at < @cutoff");
 }

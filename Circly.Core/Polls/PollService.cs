@@ -27,11 +27,13 @@ public sealed class PollService
     private readonly VoterHash _voterHash;
     private readonly OutboxDispatcher _outbox;
     private readonly PollOptions _options;
+    private readonly int _visibleStep;
     private readonly TimeProvider _clock;
     private readonly IEnumerable<IPollDataCleaner> _cleaners;
 
     internal PollService(PollRepository repository, NpgsqlDataSource dataSource, CircleService circles, TemplateService templates,
-        VoterHash voterHash, OutboxDispatcher outbox, IOptions<PollOptions> options, TimeProvider clock, IEnumerable<IPollDataCleaner> cleaners)
+        VoterHash voterHash, OutboxDispatcher outbox, IOptions<PollOptions> options, IOptions<VotingOptions> voting, TimeProvider clock,
+        IEnumerable<IPollDataCleaner> cleaners)
     {
         _cleaners = cleaners;
         _repository = repository;
@@ -41,6 +43,7 @@ public sealed class PollService
         _voterHash = voterHash;
         _outbox = outbox;
         _options = options.Value;
+        _visibleStep = voting.Value.VisibleStep;
         _clock = clock;
     }
 
@@ -53,11 +56,7 @@ public sealed class PollService
         var membership = await _circles.FindMembershipAsync(circleId, userId, cancellationToken)
             ?? throw (await _circles.HasLeftAsync(circleId, userId, cancellationToken) ? NotMember() : Fail.With(ErrorCodes.CircleNotFound, "Circle not found."));
         var members = await _circles.GetActiveMembersAsync(circleId, cancellationToken);
-        var choices = members.Where(m => m.UserId != userId).ToArray();
-        if (choices.Length < 2)
-        {
-            throw Fail.With(ErrorCodes.PollTooFewMembers, "A poll needs at least three members in the circle: you and two friends to choose from.");
-        }
+        var choices = (PollOptionRule.Choose(members) ?? throw Fail.With(ErrorCodes.PollTooFewMembers, PollOptionRule.TooFewMessage)).ToArray();
         RandomNumberGenerator.Shuffle(choices.AsSpan());
         var options = choices.Select((member, order) => new NewOption(member.MemberId, member.Nickname, order)).ToList();
 
@@ -67,7 +66,7 @@ public sealed class PollService
         {
             var template = await _templates.UseAsync(templateId, connection, transaction, cancellationToken);
             pollId = await _repository.InsertAsync(connection, transaction, circleId, userId, templateId, template.QuestionText, deadline,
-                eligibleVoters: members.Count, options, cancellationToken);
+                eligibleVoters: options.Count, options, cancellationToken);
             await _circles.RecordPollCreatedAsync(membership.MemberId, connection, transaction, cancellationToken);
             eventId = await OutboxWriter.AddAsync(connection, transaction, OutboxEventTypes.PollCreated,
                 new PollCreated(pollId, circleId, userId, template.QuestionText, deadline), cancellationToken);
@@ -84,8 +83,8 @@ public sealed class PollService
         var closed = IsEffectivelyClosed(poll);
         var visible = state.Voted || closed;
         var view = new PollView(poll.Id, poll.CircleId, poll.TemplateId, poll.QuestionText, poll.Deadline, poll.IsAnonymous, poll.IsActive, closed,
-            poll.TotalVotes, poll.EligibleVoters, state.Voted, poll.CreatorId == userId, visible,
-            state.Options.Select(o => new PollOptionView(o.Id, o.MemberNickname, o.DisplayOrder, visible ? CountOf(poll, o) : null)).ToList(),
+            TotalShown(poll, closed), poll.EligibleVoters, state.Voted, poll.CreatorId == userId, visible,
+            state.Options.Select(o => new PollOptionView(o.Id, o.MemberNickname, o.DisplayOrder, visible ? CountShown(poll, o, closed) : null)).ToList(),
             poll.CreatedAt, poll.ClosedAt);
         return (view, ETag("p", poll, state.Voted, closed));
     }
@@ -151,6 +150,7 @@ public sealed class PollService
         var (state, membership) = await LoadWithMembershipAsync(userId, pollId, hash, cancellationToken);
         var poll = state.Poll;
 
+        // Polls opened before the creator became an option (migration 0008) still let their creator vote.
         if (poll.CreatorId != userId && !state.Options.Any(o => o.MemberId == membership.MemberId))
         {
             throw Fail.With(ErrorCodes.CircleNotMember, "Only members who were in the circle when this poll started can vote in it.");
@@ -167,7 +167,7 @@ public sealed class PollService
             throw Fail.With(ErrorCodes.PollInvalidOption, "You can't vote for yourself. Pick one of your friends!");
         }
 
-        var outcome = await _repository.VoteAsync(pollId, option.DisplayOrder, hash, cancellationToken);
+        var outcome = await _repository.VoteAsync(pollId, option.DisplayOrder, hash, _visibleStep, CloseDelay(), cancellationToken);
         if (!outcome.Counted)
         {
             // Someone got there first: this voter's other request, or the poll closed meanwhile.
@@ -179,11 +179,8 @@ public sealed class PollService
             ThrowIfNotOpen(now.Poll);
             throw AlreadyVoted();
         }
-        if (outcome.ClosedEventId is { } closedEvent)
-        {
-            await _outbox.TryDispatchAsync([closedEvent], cancellationToken);
-        }
-        return new VoteReceipt(pollId, Voted: true, TotalVotes: poll.TotalVotes + 1, IsClosed: outcome.ClosedEventId is not null);
+        // The receipt shows what every member sees: the visible total, never this vote on its own.
+        return new VoteReceipt(pollId, Voted: true, TotalVotes: outcome.VisibleVotes, IsClosed: false);
     }
 
     public async Task<(PollResults Results, string ETag)> GetResultsAsync(Guid userId, Guid pollId, CancellationToken cancellationToken)
@@ -194,11 +191,11 @@ public sealed class PollService
         var etag = ETag("r", poll, state.Voted, closed);
         if (!state.Voted && !closed)
         {
-            return (new PollResults(poll.Id, poll.QuestionText, poll.TotalVotes, poll.EligibleVoters, closed, false, [], null, false, []), etag);
+            return (new PollResults(poll.Id, poll.QuestionText, TotalShown(poll, closed), poll.EligibleVoters, closed, false, [], null, false, []), etag);
         }
         var (results, winner, isTie, top) = ResultCalculator.Calculate(
-            state.Options.Select(o => new ResultCalculator.Counted(o.Id, o.MemberNickname, o.DisplayOrder, CountOf(poll, o))).ToList());
-        return (new PollResults(poll.Id, poll.QuestionText, poll.TotalVotes, poll.EligibleVoters, closed, true, results, winner, isTie, top), etag);
+            state.Options.Select(o => new ResultCalculator.Counted(o.Id, o.MemberNickname, o.DisplayOrder, CountShown(poll, o, closed))).ToList());
+        return (new PollResults(poll.Id, poll.QuestionText, TotalShown(poll, closed), poll.EligibleVoters, closed, true, results, winner, isTie, top), etag);
     }
 
     /// <summary>
@@ -213,7 +210,7 @@ public sealed class PollService
         var poll = state.Poll;
         var closed = IsEffectivelyClosed(poll);
         var own = state.Options.FirstOrDefault(o => o.MemberId == membership.MemberId);
-        return new OwnPollResult(poll.Id, poll.CircleId, poll.QuestionText, closed, own?.MemberNickname, closed && own is not null ? CountOf(poll, own) : null);
+        return new OwnPollResult(poll.Id, poll.CircleId, poll.QuestionText, closed, own?.MemberNickname, closed && own is not null ? CountShown(poll, own, closed) : null);
     }
 
     /// <summary>
@@ -232,7 +229,10 @@ public sealed class PollService
         return pollIds.Distinct().Where(id => !shown.Contains(id)).ToList();
     }
 
-    /// <summary>The timer's work: close every poll past its deadline, once each, and announce it.</summary>
+    /// <summary>
+    /// The timer's work: close every poll past its deadline, or complete and past its random close
+    /// time, once each, and announce it. Only the timer closes polls: no vote does.
+    /// </summary>
     public async Task<int> CloseExpiredAsync(CancellationToken cancellationToken)
     {
         var events = await _repository.CloseExpiredAsync(cancellationToken);
@@ -251,10 +251,12 @@ public sealed class PollService
     }
 
     /// <summary>
-    /// For the deadline reminder: members who could vote in the poll and have not. Computed from
-    /// participation hashes, which say who took part but never what they chose.
+    /// For the deadline reminder: every member who may vote in the poll (an active member who is one
+    /// of its options), whether they voted or not. Reminding only those who had not voted would write
+    /// who had not voted into their inboxes, the push claims and the queue; so the reminder goes to
+    /// all, with a text that suits both.
     /// </summary>
-    public async Task<IReadOnlyList<Guid>> GetNonVoterUserIdsAsync(Guid pollId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Guid>> GetEligibleVoterUserIdsAsync(Guid pollId, CancellationToken cancellationToken)
     {
         var state = await _repository.LoadAsync(pollId, NoVoter, cancellationToken);
         if (state is null || !state.Poll.IsActive || IsEffectivelyClosed(state.Poll))
@@ -262,14 +264,15 @@ public sealed class PollService
             return [];
         }
         var optionMembers = state.Options.Select(o => o.MemberId).OfType<Guid>().ToHashSet();
-        var eligible = (await _circles.GetActiveMembersAsync(state.Poll.CircleId, cancellationToken))
+        return (await _circles.GetActiveMembersAsync(state.Poll.CircleId, cancellationToken))
             .Where(m => optionMembers.Contains(m.MemberId) || m.UserId == state.Poll.CreatorId)
             .Select(m => m.UserId)
-            .ToArray();
-        var hashes = eligible.ToDictionary(u => u, u => _voterHash.For(pollId, u));
-        var voted = await _repository.VotedHashesAsync(pollId, hashes.Values.ToArray(), cancellationToken);
-        return eligible.Where(u => !voted.Contains(Convert.ToHexString(hashes[u]))).ToList();
+            .ToList();
     }
+
+    /// <summary>Retention: removes closed and deleted polls after their periods (see RetentionOptions).</summary>
+    public Task<int> DeleteOldAsync(DateTimeOffset closedBefore, DateTimeOffset deletedBefore, CancellationToken cancellationToken) =>
+        _repository.DeleteOldAsync(closedBefore, deletedBefore, cancellationToken);
 
     private async Task<PollState> LoadVisibleAsync(Guid userId, Guid pollId, CancellationToken cancellationToken) =>
         (await LoadWithMembershipAsync(userId, pollId, _voterHash.For(pollId, userId), cancellationToken)).State;
@@ -314,8 +317,18 @@ public sealed class PollService
 
     private bool IsEffectivelyClosed(PollRow poll) => poll.IsClosed || poll.Deadline <= _clock.GetUtcNow();
 
-    private static int CountOf(PollRow poll, OptionRow option) =>
-        option.DisplayOrder < poll.VoteCounts.Length ? poll.VoteCounts[option.DisplayOrder] : 0;
+    /// <summary>A random delay between the bounds: when a poll everyone voted in may close.</summary>
+    private TimeSpan CloseDelay() => TimeSpan.FromSeconds(RandomNumberGenerator.GetInt32(
+        (int)_options.CloseAfterAllVotedMin.TotalSeconds, (int)_options.CloseAfterAllVotedMax.TotalSeconds + 1));
+
+    /// <summary>While open, the last published step; once closed (or past the deadline, when no vote can come), every vote.</summary>
+    private static int CountShown(PollRow poll, OptionRow option, bool closed)
+    {
+        var counts = closed ? poll.VoteCounts : poll.VisibleCounts;
+        return option.DisplayOrder < counts.Length ? counts[option.DisplayOrder] : 0;
+    }
+
+    private static int TotalShown(PollRow poll, bool closed) => closed ? poll.TotalVotes : poll.VisibleVotes;
 
     private static void RequireCreator(PollRow poll, Guid userId)
     {

@@ -11,7 +11,10 @@ public static class PollsModule
 {
     public static IServiceCollection AddPollsModule(this IServiceCollection services)
     {
-        services.AddOptions<PollOptions>().BindConfiguration(PollOptions.Section);
+        services.AddOptions<PollOptions>().BindConfiguration(PollOptions.Section)
+            .Validate(o => o.CloseAfterAllVotedMin >= TimeSpan.Zero && o.CloseAfterAllVotedMin <= o.CloseAfterAllVotedMax,
+                "Polls:CloseAfterAllVotedMin must be at least 0 and at most Polls:CloseAfterAllVotedMax.")
+            .ValidateOnStart();
         services.AddOptions<VotingOptions>().BindConfiguration(VotingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<VoterHash>();
         services.AddSingleton<PollMetrics>();
@@ -19,7 +22,8 @@ public static class PollsModule
         services.AddSingleton(sp => new PollService(
             sp.GetRequiredService<PollRepository>(), sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<CircleService>(),
             sp.GetRequiredService<TemplateService>(), sp.GetRequiredService<VoterHash>(), sp.GetRequiredService<OutboxDispatcher>(),
-            sp.GetRequiredService<IOptions<PollOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetServices<IPollDataCleaner>()));
+            sp.GetRequiredService<IOptions<PollOptions>>(), sp.GetRequiredService<IOptions<VotingOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetServices<IPollDataCleaner>()));
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using Circly.Core.Database;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -82,13 +83,11 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<RateLimitO
         return new PermitGrant(granted, granted > 0 ? TimeSpan.Zero : nextSecond > TimeSpan.Zero ? nextSecond : TimeSpan.Zero);
     }
 
-    /// <summary>Housekeeping: windows that ended are no longer consulted.</summary>
-    public async Task<int> DeleteEndedWindowsAsync(CancellationToken cancellationToken)
-    {
-        const string sql = "DELETE FROM rate_limit_counters WHERE window_start < @cutoff";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(sql, new { cutoff = clock.GetUtcNow() - TimeSpan.FromHours(2) }, cancellationToken: cancellationToken));
-    }
+    /// <summary>Retention: windows that started before the cutoff are no longer consulted.</summary>
+    public Task<int> DeleteWindowsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        BatchedDelete.RunAsync(dataSource, EndedWindows, new { cutoff }, cancellationToken);
+
+    private static readonly string EndedWindows = BatchedDelete.Statement("rate_limit_counters", "window_start", "window_start < @cutoff");
 
     private sealed record PermitWindow(DateTimeOffset WindowStart, DateTimeOffset Now, int? Hits);
 

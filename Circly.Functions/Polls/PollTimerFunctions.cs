@@ -6,7 +6,10 @@ namespace Circly.Functions.Polls;
 
 public sealed partial class PollTimerFunctions(PollService polls, ILogger<PollTimerFunctions> logger)
 {
-    /// <summary>Every minute: close every poll past its deadline (one statement; overlapping runs close each once).</summary>
+    /// <summary>
+    /// Every minute: close every poll past its deadline or past the random delay after everyone voted
+    /// (one statement; overlapping runs close each once). The only place polls close.
+    /// </summary>
     [Function(nameof(ClosePolls))]
     public async Task ClosePolls([TimerTrigger("%CLOSE_POLLS_SCHEDULE%")] TimerInfo timer, CancellationToken cancellationToken)
     {
@@ -17,7 +20,7 @@ public sealed partial class PollTimerFunctions(PollService polls, ILogger<PollTi
         }
     }
 
-    /// <summary>Announces polls whose deadline is near, once each, so members who have not voted get a reminder.</summary>
+    /// <summary>Announces polls whose deadline is near, once each: every member who may vote gets a reminder, voted or not.</summary>
     [Function(nameof(DeadlineReminders))]
     public async Task DeadlineReminders([TimerTrigger("%DEADLINE_REMINDERS_SCHEDULE%")] TimerInfo timer, CancellationToken cancellationToken)
     {

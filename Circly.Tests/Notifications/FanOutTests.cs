@@ -90,7 +90,7 @@ public sealed class FanOutTests(CirclyStack stack, PushStack push)
         await using var proxy = new TcpProxy(queuePort);
         await using var app = await push.StartAppAsync(stack, settings =>
             settings["AzureWebJobsStorage"] = push.Azurite.ConnectionString.Replace($":{queuePort}/", $":{proxy.Port}/", StringComparison.Ordinal));
-        var circle = await app.Client.NewCircleAsync(size: 3);
+        var circle = await app.Client.NewCircleAsync(size: 4);
 
         proxy.Disable();
         var pollId = await CreatePollAsync(app, circle, circle.Owner);
@@ -104,7 +104,7 @@ public sealed class FanOutTests(CirclyStack stack, PushStack push)
 
         Assert.Equal(HttpStatusCode.Accepted, sweep.StatusCode);
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>(pending, new { id = pollId.ToString() }));
-        await Eventually.TrueAsync(async () => (await InboxCountsAsync(app, circle.Others)).Sum() == 2, TimeSpan.FromSeconds(60), "the swept event's inbox entries");
+        await Eventually.TrueAsync(async () => (await InboxCountsAsync(app, circle.Others)).Sum() == 3, TimeSpan.FromSeconds(60), "the swept event's inbox entries");
     }
 
     private async Task<Guid> CreatePollAsync(TestApp app, TestCircle circle, TestMember creator)

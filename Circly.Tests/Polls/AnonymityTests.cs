@@ -75,4 +75,49 @@ public sealed class AnonymityTests(CirclyStack stack)
 
         Assert.Equal(before, await connection.ExecuteScalarAsync<int>(count, new { id = pollId.ToString() }));
     }
+
+    [Fact]
+    public async Task ASingleVoteChangesNothingAnotherMemberCanSee()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 9);
+        var pollId = await stack.NewPollAsync(circle);
+        var watcher = circle.Members[1];
+        var bystander = circle.Members[8];
+        await stack.EveryoneVotesAsync(pollId, [watcher]);
+        var voters = circle.Members.Where(m => m != watcher && m != bystander).ToList();
+        var seen = new List<string> { await ObserveAsync(pollId, watcher) + await ObserveAsync(pollId, bystander) };
+        var votesSinceLastChange = 1;
+        var steps = new List<int>();
+
+        foreach (var voter in voters)
+        {
+            Assert.True((await stack.EveryoneVotesAsync(pollId, [voter]))[0].Success);
+            votesSinceLastChange++;
+            var now = await ObserveAsync(pollId, watcher) + await ObserveAsync(pollId, bystander);
+            if (now != seen[^1])
+            {
+                Assert.True(votesSinceLastChange >= 3, $"What members see changed after {votesSinceLastChange} new vote(s)");
+                steps.Add(seen.Count + 1);
+                votesSinceLastChange = 0;
+            }
+            seen.Add(now);
+        }
+
+        // 8 of 9 voted: shown at the 3rd and the 6th vote; the 7th and 8th wait for the close, since
+        // fewer than 3 members were left who could still vote.
+        Assert.Equal([3, 6], steps);
+        await stack.ExpireAsync(pollId);
+        var closed = await stack.Client.GetAsync($"/v1/polls/{pollId}/results", bystander.AccessToken);
+        Assert.Equal(8, closed.Data.GetProperty("totalVotes").GetInt32());
+    }
+
+    /// <summary>Everything a member can read about a poll: the poll, its results, its list entry, and their ETags.</summary>
+    private async Task<string> ObserveAsync(Guid pollId, TestMember member)
+    {
+        var poll = await stack.Client.GetAsync($"/v1/polls/{pollId}", member.AccessToken);
+        var results = await stack.Client.GetAsync($"/v1/polls/{pollId}/results", member.AccessToken);
+        var list = await stack.Client.GetAsync("/v1/polls?status=active", member.AccessToken);
+        var listed = list.Data.EnumerateArray().Single(p => p.GetProperty("id").GetGuid() == pollId);
+        return string.Join("\n", poll.Header("ETag"), poll.Data.GetRawText(), results.Header("ETag"), results.Data.GetRawText(), listed.GetRawText());
+    }
 }

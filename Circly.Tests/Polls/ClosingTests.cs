@@ -13,7 +13,7 @@ public sealed class ClosingTests(GlobalTimersStack stack)
     [Fact]
     public async Task TwoOverlappingRunsOfTheClosingTimerCloseEachPollOnceWithOneEventEach()
     {
-        var circle = await stack.Client.NewCircleAsync(size: 3);
+        var circle = await stack.Client.NewCircleAsync(size: 4);
         var polls = new List<Guid>();
         for (var i = 0; i < 12; i++)
         {
@@ -36,7 +36,7 @@ public sealed class ClosingTests(GlobalTimersStack stack)
     [Fact]
     public async Task ALateTimerClosesEverythingThatExpiredMeanwhileAndLeavesOpenPollsAlone()
     {
-        var circle = await stack.Client.NewCircleAsync(size: 3);
+        var circle = await stack.Client.NewCircleAsync(size: 4);
         var expired = await stack.NewPollAsync(circle);
         var open = await stack.NewPollAsync(circle);
         await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
@@ -51,7 +51,7 @@ public sealed class ClosingTests(GlobalTimersStack stack)
     [Fact]
     public async Task TheClosingTimerRunsThroughTheHostsAdminEndpoint()
     {
-        var circle = await stack.Client.NewCircleAsync(size: 3);
+        var circle = await stack.Client.NewCircleAsync(size: 4);
         var pollId = await stack.NewPollAsync(circle);
         await stack.ExpireAsync(pollId);
 
@@ -63,7 +63,7 @@ public sealed class ClosingTests(GlobalTimersStack stack)
     }
 
     [Fact]
-    public async Task APollNearItsDeadlineIsAnnouncedOnceToTheMembersWhoHaveNotVoted()
+    public async Task APollNearItsDeadlineIsAnnouncedOnceToEveryMemberWhoMayVoteWhetherTheyVotedOrNot()
     {
         var circle = await stack.Client.NewCircleAsync(size: 4);
         var pollId = await stack.NewPollAsync(circle);
@@ -75,10 +75,10 @@ public sealed class ClosingTests(GlobalTimersStack stack)
 
         await service.AnnounceDeadlinesAsync(TestContext.Current.CancellationToken);
         await service.AnnounceDeadlinesAsync(TestContext.Current.CancellationToken);
-        var nonVoters = await service.GetNonVoterUserIdsAsync(pollId, TestContext.Current.CancellationToken);
+        var reminded = await service.GetEligibleVoterUserIdsAsync(pollId, TestContext.Current.CancellationToken);
 
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM outbox_events WHERE event_type = 'PollDeadlineSoon' AND payload->>'pollId' = @id", new { id = pollId.ToString() }));
-        Assert.Equal(circle.Members.Where(m => m != voter).Select(m => m.UserId).Order(), nonVoters.Order());
+        Assert.Equal(circle.Members.Select(m => m.UserId).Order(), reminded.Order());
     }
 
     [Fact]
@@ -109,5 +109,60 @@ public sealed class ClosingTests(GlobalTimersStack stack)
 
         Assert.Equal(ErrorCodes.PollExpired, expired.ErrorCode);
         Assert.Equal(ErrorCodes.PollClosed, closed.ErrorCode);
+    }
+
+    [Fact]
+    public async Task TwoHundredMembersVotingAtOnceAreAllCountedExactly()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 200, maxMembers: 200);
+        var pollId = await stack.NewPollAsync(circle);
+        var poll = await stack.Client.GetAsync($"/v1/polls/{pollId}", circle.Owner.AccessToken);
+        var options = poll.Data.GetProperty("options").EnumerateArray()
+            .Select(o => (Id: o.GetProperty("id").GetGuid(), Nickname: o.GetProperty("memberNickname").GetString()!)).ToList();
+        // Each voter picks the first option that is not themself: expected counts are known in advance.
+        var choices = circle.Members.Select(v => (Voter: v, Option: options.First(o => o.Nickname != v.Nickname).Id)).ToList();
+
+        var calls = await Task.WhenAll(choices.Select(c => stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = c.Option }, c.Voter.AccessToken)));
+
+        Assert.All(calls, call => Assert.True(call.Success, call.RawBody));
+        await stack.PassCloseDelayAsync(pollId);
+        await stack.Api.Get<PollService>().CloseExpiredAsync(TestContext.Current.CancellationToken);
+        var results = await stack.Client.GetAsync($"/v1/polls/{pollId}/results", circle.Owner.AccessToken);
+        Assert.Equal(200, results.Data.GetProperty("totalVotes").GetInt32());
+        var counts = results.Data.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("optionId").GetGuid(), r => r.GetProperty("voteCount").GetInt32());
+        foreach (var group in choices.GroupBy(c => c.Option))
+        {
+            Assert.Equal(group.Count(), counts[group.Key]);
+        }
+        Assert.True(results.Data.GetProperty("isClosed").GetBoolean());
+    }
+
+    [Fact]
+    public async Task NoVoteClosesAPollEveryoneVotedInClosesAtATimerRunAfterARandomDelay()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 4);
+        var pollId = await stack.NewPollAsync(circle);
+        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+        const string closedEvents = "SELECT count(*) FROM outbox_events WHERE event_type = 'PollClosed' AND payload->>'pollId' = @id";
+
+        var votes = await stack.EveryoneVotesAsync(pollId, circle.Members);
+
+        Assert.All(votes, v => Assert.False(v.Data.GetProperty("isClosed").GetBoolean()));
+        var delay = await connection.QuerySingleAsync<(bool IsClosed, double Seconds)>(
+            "SELECT is_closed, extract(epoch FROM close_after - now())::float8 FROM polls WHERE id = @pollId", new { pollId });
+        Assert.False(delay.IsClosed);
+        Assert.InRange(delay.Seconds, TimeSpan.FromMinutes(15).TotalSeconds - 60, TimeSpan.FromHours(1).TotalSeconds);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>(closedEvents, new { id = pollId.ToString() }));
+
+        var service = stack.Api.Get<PollService>();
+        await service.CloseExpiredAsync(TestContext.Current.CancellationToken);
+        Assert.False((await stack.Client.GetAsync($"/v1/polls/{pollId}", circle.Owner.AccessToken)).Data.GetProperty("isClosed").GetBoolean());
+
+        await stack.PassCloseDelayAsync(pollId);
+        await service.CloseExpiredAsync(TestContext.Current.CancellationToken);
+        var poll = await stack.Client.GetAsync($"/v1/polls/{pollId}", circle.Owner.AccessToken);
+        Assert.True(poll.Data.GetProperty("isClosed").GetBoolean());
+        Assert.Equal(4, poll.Data.GetProperty("totalVotes").GetInt32());
+        Assert.Equal(1, await connection.ExecuteScalarAsync<int>(closedEvents, new { id = pollId.ToString() }));
     }
 }

@@ -9,7 +9,7 @@ public sealed class PollAccessTests(CirclyStack stack)
     [Fact]
     public async Task ANonMemberGetsTheSameNotFoundForEveryPollEndpointWhetherOrNotThePollExists()
     {
-        var circle = await stack.Client.NewCircleAsync(size: 3);
+        var circle = await stack.Client.NewCircleAsync(size: 4);
         var pollId = await stack.NewPollAsync(circle);
         var outsider = await stack.Client.NewUserAsync();
         var option = await stack.OptionForAsync(pollId, circle.Owner);
@@ -63,7 +63,7 @@ public sealed class PollAccessTests(CirclyStack stack)
     [Fact]
     public async Task OnlyTheCreatorChangesOrDeletesAPoll()
     {
-        var circle = await stack.Client.NewCircleAsync(size: 3);
+        var circle = await stack.Client.NewCircleAsync(size: 4);
         var pollId = await stack.NewPollAsync(circle);
         var later = DateTimeOffset.UtcNow.AddHours(6);
 
@@ -83,7 +83,7 @@ public sealed class PollAccessTests(CirclyStack stack)
     [Fact]
     public async Task TheDeadlineCannotMoveOnceItPassed()
     {
-        var circle = await stack.Client.NewCircleAsync(size: 3);
+        var circle = await stack.Client.NewCircleAsync(size: 4);
         var pollId = await stack.NewPollAsync(circle);
         await stack.ExpireAsync(pollId);
 
@@ -95,8 +95,8 @@ public sealed class PollAccessTests(CirclyStack stack)
     [Fact]
     public async Task MyPollsListShowsMyCirclesPollsWithFiltersAndWhetherIVoted()
     {
-        var circle = await stack.Client.NewCircleAsync(size: 3);
-        var other = await stack.Client.NewCircleAsync(size: 3);
+        var circle = await stack.Client.NewCircleAsync(size: 4);
+        var other = await stack.Client.NewCircleAsync(size: 4);
         var open = await stack.NewPollAsync(circle);
         var closed = await stack.NewPollAsync(circle);
         await stack.NewPollAsync(other);

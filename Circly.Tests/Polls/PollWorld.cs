@@ -48,6 +48,28 @@ public static class PollWorld
         await connection.ExecuteAsync("UPDATE polls SET created_at = now() - interval '3 hours', deadline = now() - interval '1 second' WHERE id = ANY(@pollIds)", new { pollIds });
     }
 
+    /// <summary>Lets the random delay of polls everyone voted in run out, as time passing would.</summary>
+    public static async Task PassCloseDelayAsync(this CirclyStack stack, params Guid[] pollIds)
+    {
+        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+        var moved = await connection.ExecuteAsync("UPDATE polls SET close_after = now() - interval '1 second' WHERE id = ANY(@pollIds) AND close_after IS NOT NULL", new { pollIds });
+        if (moved != pollIds.Length)
+        {
+            throw new InvalidOperationException($"Only {moved} of {pollIds.Length} polls were complete.");
+        }
+    }
+
+    /// <summary>Every member votes for the first option that is not themself; returns the calls.</summary>
+    public static async Task<ApiCall[]> EveryoneVotesAsync(this CirclyStack stack, Guid pollId, IEnumerable<TestMember> voters)
+    {
+        var calls = new List<ApiCall>();
+        foreach (var voter in voters)
+        {
+            calls.Add(await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = await stack.OptionForAsync(pollId, voter) }, voter.AccessToken));
+        }
+        return [.. calls];
+    }
+
     private static void Ensure(ApiCall call, HttpStatusCode expected)
     {
         if (call.Status != expected)

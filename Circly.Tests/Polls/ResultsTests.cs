@@ -9,11 +9,10 @@ public sealed class ResultsTests(CirclyStack stack)
     [Fact]
     public async Task ResultsAreHiddenBeforeVotingAndShownAfter()
     {
-        var circle = await stack.Client.NewCircleAsync(size: 4);
+        var circle = await stack.Client.NewCircleAsync(size: 7);
         var pollId = await stack.NewPollAsync(circle);
-        var first = circle.Others[0];
-        await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = await stack.OptionForAsync(pollId, first) }, first.AccessToken);
-        var viewer = circle.Others[1];
+        await stack.EveryoneVotesAsync(pollId, circle.Others.Take(2));
+        var viewer = circle.Others[2];
 
         var before = await stack.Client.GetAsync($"/v1/polls/{pollId}/results", viewer.AccessToken);
         var pollBefore = await stack.Client.GetAsync($"/v1/polls/{pollId}", viewer.AccessToken);
@@ -24,8 +23,8 @@ public sealed class ResultsTests(CirclyStack stack)
         Assert.Empty(before.Data.GetProperty("results").EnumerateArray());
         Assert.All(pollBefore.Data.GetProperty("options").EnumerateArray(), o => Assert.Equal(System.Text.Json.JsonValueKind.Null, o.GetProperty("voteCount").ValueKind));
         Assert.True(after.Data.GetProperty("resultsVisible").GetBoolean());
-        Assert.Equal(2, after.Data.GetProperty("results").EnumerateArray().Sum(r => r.GetProperty("voteCount").GetInt32()));
-        Assert.Equal(3, after.Data.GetProperty("results").GetArrayLength());
+        Assert.Equal(3, after.Data.GetProperty("results").EnumerateArray().Sum(r => r.GetProperty("voteCount").GetInt32()));
+        Assert.Equal(7, after.Data.GetProperty("results").GetArrayLength());
     }
 
     [Fact]
@@ -69,9 +68,9 @@ public sealed class ResultsTests(CirclyStack stack)
     }
 
     [Fact]
-    public async Task UnchangedPollsAndResultsAnswer304AndAVoteChangesTheTag()
+    public async Task UnchangedPollsAndResultsAnswer304AndOnlyAStepOfThreeVotesChangesTheTag()
     {
-        var circle = await stack.Client.NewCircleAsync(size: 4);
+        var circle = await stack.Client.NewCircleAsync(size: 8);
         var pollId = await stack.NewPollAsync(circle);
         var reader = circle.Others[0];
         await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = await stack.OptionForAsync(pollId, reader) }, reader.AccessToken);
@@ -86,11 +85,14 @@ public sealed class ResultsTests(CirclyStack stack)
             Assert.Empty(unchanged.RawBody);
         }
 
-        var other = circle.Others[1];
         var tagBefore = (await stack.Client.GetAsync($"/v1/polls/{pollId}/results", reader.AccessToken)).Header("ETag")!;
-        await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = await stack.OptionForAsync(pollId, other) }, other.AccessToken);
-        var changed = await stack.Client.GetAsync($"/v1/polls/{pollId}/results", reader.AccessToken, new Dictionary<string, string> { ["If-None-Match"] = tagBefore });
+        var ifNoneMatch = new Dictionary<string, string> { ["If-None-Match"] = tagBefore };
+        await stack.EveryoneVotesAsync(pollId, [circle.Others[1]]);
+        Assert.Equal(HttpStatusCode.NotModified, (await stack.Client.GetAsync($"/v1/polls/{pollId}/results", reader.AccessToken, ifNoneMatch)).Status);
+        await stack.EveryoneVotesAsync(pollId, [circle.Others[2]]);
+        var changed = await stack.Client.GetAsync($"/v1/polls/{pollId}/results", reader.AccessToken, ifNoneMatch);
         Assert.Equal(HttpStatusCode.OK, changed.Status);
         Assert.NotEqual(tagBefore, changed.Header("ETag"));
+        Assert.Equal(3, changed.Data.GetProperty("totalVotes").GetInt32());
     }
 }

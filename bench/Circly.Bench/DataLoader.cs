@@ -152,16 +152,17 @@ public sealed class DataLoader(NpgsqlDataSource db, LoadGenerator http, Progress
         Expired,
     }
 
-    /// <summary>One poll per entry, created by the circle's owner; options are the other members.</summary>
+    /// <summary>One poll per entry, created by the circle's owner; options are all members, the owner included.</summary>
     public async Task<List<(Guid Poll, Guid Circle)>> CreatePollsAsync(IReadOnlyList<BenchCircle> circles, PollKind kind, bool withOptions = true, int eligibleOverride = 0)
     {
         const string insertPolls = """
-            INSERT INTO polls (id, circle_id, creator_id, template_id, question_text, created_at, deadline, eligible_voters, vote_counts, is_closed, closed_at)
+            INSERT INTO polls (id, circle_id, creator_id, template_id, question_text, created_at, deadline, eligible_voters, vote_counts, visible_counts, is_closed, closed_at)
             SELECT p.id, p.circle_id, p.creator_id, p.template_id, p.question_text,
                    now() - CASE @kind WHEN 'open' THEN interval '1 hour' ELSE interval '3 days' END,
                    now() + CASE @kind WHEN 'open' THEN interval '5 days' WHEN 'closed' THEN interval '-1 day' ELSE interval '-1 minute' END,
                    CASE WHEN @eligible > 0 THEN @eligible ELSE c.member_count END,
-                   CASE WHEN @withOptions THEN array_fill(0, ARRAY[c.member_count - 1]) ELSE '{}'::int[] END,
+                   CASE WHEN @withOptions THEN array_fill(0, ARRAY[c.member_count]) ELSE '{}'::int[] END,
+                   CASE WHEN @withOptions THEN array_fill(0, ARRAY[c.member_count]) ELSE '{}'::int[] END,
                    @kind = 'closed', CASE WHEN @kind = 'closed' THEN now() - interval '1 day' END
             FROM unnest(@ids, @circles, @creators, @templates, @texts) AS p (id, circle_id, creator_id, template_id, question_text)
             JOIN circles c ON c.id = p.circle_id
@@ -170,11 +171,11 @@ public sealed class DataLoader(NpgsqlDataSource db, LoadGenerator http, Progress
             INSERT INTO poll_options (poll_id, member_id, member_nickname, display_order)
             SELECT p.id, m.id, m.nickname, row_number() OVER (PARTITION BY p.id ORDER BY m.id) - 1
             FROM unnest(@ids) AS ids (id) JOIN polls p ON p.id = ids.id
-            JOIN circle_members m ON m.circle_id = p.circle_id AND m.is_active AND m.user_id <> p.creator_id
+            JOIN circle_members m ON m.circle_id = p.circle_id AND m.is_active
             """;
         // Closed polls get results: each option 0–2 votes, within the eligible voters.
         const string countVotes = """
-            UPDATE polls p SET vote_counts = v.counts, total_votes = v.total
+            UPDATE polls p SET vote_counts = v.counts, total_votes = v.total, visible_counts = v.counts, visible_votes = v.total
             FROM (
                 SELECT p.id, array_agg(x.n ORDER BY x.slot) AS counts, sum(x.n)::int AS total
                 FROM unnest(@ids) AS ids (id) JOIN polls p ON p.id = ids.id

@@ -25,11 +25,20 @@ switch (command)
             await Console.Out.WriteLineAsync(row);
         }
         break;
+    case "cleanup-cost":
+        var measurements = await CleanupCost.RunAsync(args[1], args[2], outboxRows: int.Parse(args[3], CultureInfo.InvariantCulture),
+            rounds: int.Parse(args.ElementAtOrDefault(4) ?? "2", CultureInfo.InvariantCulture), line => Console.Error.WriteLineAsync(line));
+        foreach (var line in CleanupCost.Table(measurements))
+        {
+            await Console.Out.WriteLineAsync(line);
+        }
+        break;
     case "run":
         return await BenchRun.RunAsync(args.Skip(1).ToArray());
     default:
         await Console.Error.WriteLineAsync("""
             usage: Circly.Bench ratelimit-cost <postgres-connection> <storage-connection> [hits]
+                   Circly.Bench cleanup-cost <postgres-connection> <api-url> <outbox-rows> [rounds]
                    Circly.Bench sharecard-cost <postgres-connection> <storage-connection> [renders] [answers]
                    Circly.Bench run [votes|limit|mixed|results|fanout|closing|growth ...]   (environment from bench/run.sh)
             """);

@@ -18,4 +18,11 @@ public sealed class AppOptions
     /// <summary>The Google Play page of the Android app, linked from the invite page.</summary>
     [Url]
     public string AndroidStoreUrl { get; set; } = "https://play.google.com/store/apps/details?id=app.circly";
+
+    /// <summary>
+    /// The published safety contact (an e-mail address or an https URL), shown on the invite page
+    /// and in GET /v1/users/me: where children and parents report what the app cannot (App Store guideline 1.2).
+    /// </summary>
+    [Required]
+    public string SafetyContact { get; set; } = "safety@circly.app";
 }

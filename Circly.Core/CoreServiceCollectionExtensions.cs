@@ -1,3 +1,4 @@
+using Circly.Core.Admin;
 using Circly.Core.Auth;
 using Circly.Core.Circles;
 using Circly.Core.Database;
@@ -7,6 +8,7 @@ using Circly.Core.Notifications;
 using Circly.Core.Outbox;
 using Circly.Core.Polls;
 using Circly.Core.RateLimiting;
+using Circly.Core.Reports;
 using Circly.Core.Sharing;
 using Circly.Core.Storage;
 using Circly.Core.Templates;
@@ -56,12 +58,14 @@ public static class CoreServiceCollectionExtensions
         services.AddTemplatesModule();
         services.AddPollsModule();
         services.AddNotificationsModule();
+        services.AddReportsModule();
+        services.AddAdminModule();
         services.AddSharingModule();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<OutboxRetention>();
-        services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<RefreshTokenRepository>(),
+        services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<AuthService>(),
             sp.GetRequiredService<AccountTransfers>(), sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<ShareCardService>(),
-            sp.GetRequiredService<OutboxRetention>(), sp.GetRequiredService<InboxService>(), sp.GetRequiredService<PushTicketStore>(),
+            sp.GetRequiredService<OutboxRetention>(), sp.GetRequiredService<InboxService>(), sp.GetRequiredService<PushTicketRetention>(),
             sp.GetRequiredService<PollService>(), sp.GetRequiredService<CircleService>(), sp.GetRequiredService<IOptions<RetentionOptions>>(),
             sp.GetRequiredService<TimeProvider>()));
         return services;

@@ -103,6 +103,15 @@ param iosStoreUrl string = 'https://apps.apple.com/app/circly'
 @description('Google Play page of the Android app (share pages link to it).')
 param androidStoreUrl string = 'https://play.google.com/store/apps/details?id=app.circly'
 
+@description('The published safety contact (e-mail address or https URL), shown on the invite page and in GET /v1/users/me.')
+param safetyContact string = 'safety@circly.app'
+
+@description('Microsoft Entra ID tenant (directory) id for admin sign-in; empty = the admin API refuses every call (docs/SAFETY.md).')
+param adminTenantId string = ''
+
+@description('Application (client) id of the Entra app registration that defines the "moderator" and "admin" app roles: the audience of admin tokens (v2 tokens).')
+param adminApiClientId string = ''
+
 @description('The short store link printed on share cards (a redirect to the app stores; never an invite link).')
 param shareCardStoreLink string = 'circly.app/get'
 
@@ -445,6 +454,9 @@ module rbac 'modules/rbac.bicep' = {
 // themselves are listed in docs/DEPLOY.md. Do NOT add FUNCTIONS_WORKER_RUNTIME or
 // FUNCTIONS_EXTENSION_VERSION: Flex Consumption rejects them (the runtime is in functionAppConfig).
 // ================================================================================================
+// Admin tokens come from the tenant's v2.0 authority; its OpenID metadata and keys are fetched from there.
+var adminAuthority = empty(adminTenantId) ? '' : '${environment().authentication.loginEndpoint}${adminTenantId}/v2.0'
+
 var appSettings = {
   // Host storage, identity-based (shared keys are disabled on the account).
   AzureWebJobsStorage__accountName: storage.outputs.name
@@ -500,6 +512,14 @@ var appSettings = {
   Polls__DeadlineReminderLead: '01:00:00'
   Polls__CloseAfterAllVotedMin: '00:15:00'
   Polls__CloseAfterAllVotedMax: '01:00:00'
+  Polls__MaxCreatedPerUserPerHour: '5'
+  Polls__MaxCreatedPerCirclePerHour: '20'
+
+  // Reports and admin sign-in (docs/SAFETY.md)
+  Reports__AutoHideThreshold: '3'
+  Reports__MaxPerUserPerHour: '10'
+  Admin__Authority: adminAuthority
+  Admin__Audience: adminApiClientId
 
   // Voting (never rotate while polls are open: docs/DEPLOY.md)
   Voting__HashSecret: keyVaultReference(keyVault.outputs.uri, 'vote-hash-secret')
@@ -530,6 +550,7 @@ var appSettings = {
   App__PublicBaseUrl: apiBaseUrl
   App__IosStoreUrl: iosStoreUrl
   App__AndroidStoreUrl: androidStoreUrl
+  App__SafetyContact: safetyContact
 
   // Share cards (docs/SHARING.md): links are user delegation SAS (Storage Blob Data Owner may sign them)
   Sharing__StoreLink: shareCardStoreLink

@@ -25,10 +25,13 @@ public sealed class AccountTransfers
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeSpan _lifetime;
     private readonly TimeProvider _clock;
+    private readonly BannedDeviceRepository _bannedDevices;
 
     internal AccountTransfers(UserService users, TransferCodeRepository codes, RefreshTokenRepository refreshTokens, SessionIssuer sessions,
-        DeviceCredentials credentials, RateLimiter rateLimiter, NpgsqlDataSource dataSource, IOptions<AuthOptions> options, TimeProvider clock)
+        DeviceCredentials credentials, RateLimiter rateLimiter, NpgsqlDataSource dataSource, IOptions<AuthOptions> options, TimeProvider clock,
+        BannedDeviceRepository bannedDevices)
     {
+        _bannedDevices = bannedDevices;
         _users = users;
         _codes = codes;
         _refreshTokens = refreshTokens;
@@ -77,7 +80,7 @@ public sealed class AccountTransfers
         var appVersion = ProfileRules.AppVersion(request.AppVersion);
 
         var deviceIdHash = _credentials.HashDeviceId(deviceId);
-        if (await _users.IsDeviceBannedAsync(deviceIdHash, cancellationToken))
+        if (await _bannedDevices.IsBannedAsync(deviceIdHash, cancellationToken))
         {
             throw AuthRules.Banned();
         }

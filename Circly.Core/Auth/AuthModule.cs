@@ -19,14 +19,16 @@ public static class AuthModule
         services.AddSingleton<RefreshTokenRepository>();
         services.AddSingleton<TransferCodeRepository>();
         services.AddSingleton<SessionIssuer>();
+        services.AddSingleton<BannedDeviceRepository>();
         services.AddSingleton(sp => new AuthService(
             sp.GetRequiredService<UserService>(), sp.GetRequiredService<RefreshTokenRepository>(), sp.GetRequiredService<DeviceCredentials>(),
-            sp.GetRequiredService<AccessTokens>(), sp.GetRequiredService<SessionIssuer>(), sp.GetRequiredService<RateLimiter>()));
+            sp.GetRequiredService<AccessTokens>(), sp.GetRequiredService<SessionIssuer>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<BannedDeviceRepository>()));
         services.AddSingleton(sp => new AccountTransfers(
             sp.GetRequiredService<UserService>(), sp.GetRequiredService<TransferCodeRepository>(), sp.GetRequiredService<RefreshTokenRepository>(),
             sp.GetRequiredService<SessionIssuer>(), sp.GetRequiredService<DeviceCredentials>(), sp.GetRequiredService<RateLimiter>(),
-            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<AuthOptions>>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new AccountModeration(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<RefreshTokenRepository>()));
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<AuthOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<BannedDeviceRepository>()));
+        services.AddSingleton(sp => new AccountModeration(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<RefreshTokenRepository>(), sp.GetRequiredService<UserService>()));
         return services;
     }
 }

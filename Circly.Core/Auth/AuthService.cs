@@ -17,10 +17,12 @@ public sealed class AuthService
     private readonly AccessTokens _accessTokens;
     private readonly SessionIssuer _sessions;
     private readonly RateLimiter _rateLimiter;
+    private readonly BannedDeviceRepository _bannedDevices;
 
     internal AuthService(UserService users, RefreshTokenRepository refreshTokens, DeviceCredentials credentials, AccessTokens accessTokens,
-        SessionIssuer sessions, RateLimiter rateLimiter)
+        SessionIssuer sessions, RateLimiter rateLimiter, BannedDeviceRepository bannedDevices)
     {
+        _bannedDevices = bannedDevices;
         _users = users;
         _refreshTokens = refreshTokens;
         _credentials = credentials;
@@ -38,7 +40,7 @@ public sealed class AuthService
         var timeZone = ProfileRules.TimeZone(request.TimeZone);
 
         var deviceIdHash = _credentials.HashDeviceId(deviceId);
-        if (await _users.IsDeviceBannedAsync(deviceIdHash, cancellationToken))
+        if (await _bannedDevices.IsBannedAsync(deviceIdHash, cancellationToken))
         {
             throw AuthRules.Banned();
         }
@@ -121,4 +123,7 @@ public sealed class AuthService
 
     private static CirclyException Moved() =>
         Fail.With(ErrorCodes.AuthInvalidToken, "This account has moved to another device. This device is signed out.");
+
+    /// <summary>Retention: refresh tokens that expired or were revoked long enough ago to serve no reuse check.</summary>
+    public Task<int> DeleteStaleRefreshTokensAsync(CancellationToken cancellationToken) => _refreshTokens.DeleteStaleAsync(cancellationToken);
 }

@@ -47,5 +47,16 @@ public sealed record CircleMemberView(Guid MemberId, string Nickname, string Rol
 
 public sealed record LeaveCircleResult(bool Left, bool CircleClosed);
 
-/// <summary>What the public invite page shows: no member names.</summary>
-public sealed record InvitePreview(string InviteCode, string Name, int MemberCount);
+/// <summary>What the public invite page shows: no member names; whether the circle is full or its invite expired.</summary>
+public sealed record InvitePreview(string InviteCode, string Name, int MemberCount, bool IsExpired, bool IsFull);
+
+/// <summary>A person the caller blocked, as the caller knows them: the member and circle they blocked them from.</summary>
+public sealed record BlockView(Guid Id, Guid? CircleId, Guid? MemberId, string? Nickname, DateTimeOffset CreatedAt);
+
+public sealed record BlockRequest(Guid? CircleId, Guid? MemberId);
+
+/// <summary>A member as a moderator sees them: the circle, the user behind them, the nickname as typed and as shown.</summary>
+public sealed record ModeratedMember(Guid MemberId, Guid CircleId, Guid? UserId, string Nickname, bool NicknameHidden, bool IsActive, DateTimeOffset JoinedAt);
+
+/// <summary>A circle as a moderator sees it: the name as typed, whether it is hidden, how many members.</summary>
+public sealed record ModeratedCircle(Guid Id, string Name, bool NameHidden, bool IsActive, int MemberCount, DateTimeOffset CreatedAt);

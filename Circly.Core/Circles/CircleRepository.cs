@@ -29,9 +29,9 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
     private const string UniqueViolation = "23505";
     private const int InviteAttempts = 8;
 
-    private const string CircleColumns = """
-        c.id, c.name, c.member_count, c.max_members, c.expires_at, c.created_at, c.invite_code, c.invite_link_id,
-        m.id AS member_id, m.nickname, m.role, m.joined_at
+    private const string CircleColumns = $"""
+        c.id, {Placeholders.CircleNameSql} AS name, c.member_count, c.max_members, c.expires_at, c.created_at, c.invite_code, c.invite_link_id,
+        m.id AS member_id, {Placeholders.NicknameSql} AS nickname, m.role, m.joined_at
         """;
 
     public async Task<CircleRow?> GetAsync(Guid circleId, Guid userId, CancellationToken cancellationToken)
@@ -93,7 +93,10 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
             ON CONFLICT DO NOTHING
             RETURNING id
             """;
-        const string insertOwner = "INSERT INTO circle_members (circle_id, user_id, nickname, role) VALUES (@circleId, @userId, @nickname, 'owner')";
+        const string insertOwner = """
+            INSERT INTO circle_members (circle_id, user_id, nickname, nickname_skeleton, role) VALUES (@circleId, @userId, @nickname, @skeleton, 'owner')
+            """;
+        var skeleton = Confusables.Skeleton(nickname);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         for (var attempt = 0; attempt < InviteAttempts; attempt++)
@@ -102,7 +105,7 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
                 new { name, userId, code = InviteCodes.NewCode(), linkId = InviteCodes.NewLinkId(), maxMembers, expiresAt }, transaction, cancellationToken: cancellationToken));
             if (created is { } circleId)
             {
-                await connection.ExecuteAsync(new CommandDefinition(insertOwner, new { circleId, userId, nickname }, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(insertOwner, new { circleId, userId, nickname, skeleton }, transaction, cancellationToken: cancellationToken));
                 await transaction.CommitAsync(cancellationToken);
                 return circleId;
             }
@@ -136,8 +139,16 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
             SELECT is_active AND (invite_code = @code OR invite_link_id = @linkId) AS usable, coalesce(expires_at <= @now, false) AS expired
             FROM circles WHERE id = @circleId
             """;
-        const string nicknameTaken = "SELECT EXISTS (SELECT 1 FROM circle_members WHERE circle_id = @circleId AND is_active AND lower(nickname) = lower(@nickname))";
-        const string insertMember = "INSERT INTO circle_members (circle_id, user_id, nickname, role) VALUES (@circleId, @userId, @nickname, 'member')";
+        // Look-alikes count as the same nickname (Confusables), and a removed member's nickname stays
+        // reserved in the circle: coming back on a new account under the same name does not work.
+        const string nicknameTaken = """
+            SELECT EXISTS (SELECT 1 FROM circle_members
+                           WHERE circle_id = @circleId AND (is_active OR removed_at IS NOT NULL) AND nickname_skeleton = @skeleton)
+            """;
+        const string insertMember = """
+            INSERT INTO circle_members (circle_id, user_id, nickname, nickname_skeleton, role) VALUES (@circleId, @userId, @nickname, @skeleton, 'member')
+            """;
+        var skeleton = Confusables.Skeleton(nickname);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -167,18 +178,18 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
             return (!state.Usable ? JoinOutcome.InvalidCode : state.Expired ? JoinOutcome.Expired : JoinOutcome.Full, circleId);
         }
         // From here on this transaction holds the circle's row lock: other joins wait, so the check is exact.
-        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(nicknameTaken, new { circleId, nickname }, transaction, cancellationToken: cancellationToken)))
+        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(nicknameTaken, new { circleId, skeleton }, transaction, cancellationToken: cancellationToken)))
         {
             return (JoinOutcome.NicknameTaken, circleId);
         }
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(insertMember, new { circleId, userId, nickname }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(insertMember, new { circleId, userId, nickname, skeleton }, transaction, cancellationToken: cancellationToken));
         }
         catch (PostgresException conflict) when (conflict.SqlState == UniqueViolation)
         {
             // The same user joining twice at the same moment; the transaction rolls back.
-            return (conflict.ConstraintName == "idx_circle_members_nickname" ? JoinOutcome.NicknameTaken : JoinOutcome.AlreadyMember, circleId);
+            return (conflict.ConstraintName == "idx_circle_members_nickname_skeleton" ? JoinOutcome.NicknameTaken : JoinOutcome.AlreadyMember, circleId);
         }
         await transaction.CommitAsync(cancellationToken);
         return (JoinOutcome.Joined, circleId);
@@ -229,10 +240,10 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyList<CircleMemberView>> ListMembersAsync(Guid circleId, Guid userId, CancellationToken cancellationToken)
     {
-        const string sql = """
-            SELECT id AS member_id, nickname, role, joined_at, user_id = @userId AS is_me
-            FROM circle_members WHERE circle_id = @circleId AND is_active
-            ORDER BY joined_at, id
+        const string sql = $"""
+            SELECT m.id AS member_id, {Placeholders.NicknameSql} AS nickname, m.role, m.joined_at, m.user_id = @userId AS is_me
+            FROM circle_members m WHERE m.circle_id = @circleId AND m.is_active
+            ORDER BY m.joined_at, m.id
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<CircleMemberView>(new CommandDefinition(sql, new { circleId, userId }, cancellationToken: cancellationToken))).ToList();
@@ -302,11 +313,14 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
         [.. await connection.QueryAsync<Guid>(new CommandDefinition("SELECT id FROM circle_members WHERE user_id = @userId AND is_active",
             new { userId }, transaction, cancellationToken: cancellationToken))];
 
+    /// <summary>The circle behind an active code, expired or full ones included (the page says so).</summary>
     public async Task<InvitePreview?> FindInvitePreviewAsync(string code, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        const string sql = """
-            SELECT invite_code, name, member_count FROM circles
-            WHERE invite_code = @code AND is_active AND (expires_at IS NULL OR expires_at > @now)
+        const string sql = $"""
+            SELECT c.invite_code, {Placeholders.CircleNameSql} AS name, c.member_count,
+                   coalesce(c.expires_at <= @now, false) AS is_expired, c.member_count >= c.max_members AS is_full
+            FROM circles c
+            WHERE c.invite_code = @code AND c.is_active
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<InvitePreview>(new CommandDefinition(sql, new { code, now }, cancellationToken: cancellationToken));
@@ -316,8 +330,8 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
 
     public async Task<CircleMembership?> FindMembershipAsync(Guid circleId, Guid userId, CancellationToken cancellationToken)
     {
-        const string sql = """
-            SELECT m.circle_id, m.id AS member_id, m.nickname, m.role
+        const string sql = $"""
+            SELECT m.circle_id, m.id AS member_id, {Placeholders.NicknameSql} AS nickname, m.role
             FROM circle_members m JOIN circles c ON c.id = m.circle_id
             WHERE m.circle_id = @circleId AND m.user_id = @userId AND m.is_active AND c.is_active
             """;
@@ -340,8 +354,8 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyList<CircleMemberRef>> GetActiveMembersAsync(Guid circleId, CancellationToken cancellationToken)
     {
-        const string sql = """
-            SELECT m.id AS member_id, m.user_id, m.nickname
+        const string sql = $"""
+            SELECT m.id AS member_id, m.user_id, {Placeholders.NicknameSql} AS nickname
             FROM circle_members m JOIN circles c ON c.id = m.circle_id
             WHERE m.circle_id = @circleId AND m.is_active AND c.is_active
             ORDER BY m.joined_at, m.id
@@ -370,6 +384,81 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
     public Task RecordPollCreatedAsync(Guid memberId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition("UPDATE circle_members SET polls_created = polls_created + 1 WHERE id = @memberId",
             new { memberId }, transaction, cancellationToken: cancellationToken));
+
+    // ---- Moderation: reports, auto-hide, the admin API ----
+
+    public async Task<ModeratedMember?> FindMemberAsync(Guid memberId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT id AS member_id, circle_id, user_id, nickname, nickname_hidden, is_active, joined_at
+            FROM circle_members WHERE id = @memberId
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<ModeratedMember>(new CommandDefinition(sql, new { memberId }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<ModeratedCircle?> FindCircleAsync(Guid circleId, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT id, name, name_hidden, is_active, member_count, created_at FROM circles WHERE id = @circleId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<ModeratedCircle>(new CommandDefinition(sql, new { circleId }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<ModeratedMember>> MembershipsOfUserAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT id AS member_id, circle_id, user_id, nickname, nickname_hidden, is_active, joined_at
+            FROM circle_members WHERE user_id = @userId ORDER BY joined_at DESC LIMIT 200
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<ModeratedMember>(new CommandDefinition(sql, new { userId }, cancellationToken: cancellationToken))];
+    }
+
+    /// <summary>Members of the circle whose nickname is hidden, for the options of polls opened before it was.</summary>
+    public async Task<IReadOnlyList<Guid>> HiddenNicknameMemberIdsAsync(Guid circleId, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT id FROM circle_members WHERE circle_id = @circleId AND nickname_hidden";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<Guid>(new CommandDefinition(sql, new { circleId }, cancellationToken: cancellationToken))];
+    }
+
+    public Task<int> SetNicknameHiddenAsync(Guid memberId, bool hidden, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("UPDATE circle_members SET nickname_hidden = @hidden WHERE id = @memberId",
+            new { memberId, hidden }, transaction, cancellationToken: cancellationToken));
+
+    public Task<int> SetCircleNameHiddenAsync(Guid circleId, bool hidden, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("UPDATE circles SET name_hidden = @hidden, updated_at = now() WHERE id = @circleId",
+            new { circleId, hidden }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>A new nickname chosen by nobody, unique in the circle (a longer tag when a short one is taken).</summary>
+    public async Task<bool> RenameMemberAsync(Guid memberId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            UPDATE circle_members SET nickname = @nickname, nickname_skeleton = @skeleton, nickname_hidden = false
+            WHERE id = @memberId
+            """;
+        for (var attempt = 0; attempt < InviteAttempts; attempt++)
+        {
+            var nickname = Placeholders.RenamedNickname(memberId, attempt);
+            await transaction.SaveAsync("rename", cancellationToken);
+            try
+            {
+                var changed = await connection.ExecuteAsync(new CommandDefinition(sql, new { memberId, nickname, skeleton = Confusables.Skeleton(nickname) }, transaction, cancellationToken: cancellationToken));
+                await transaction.ReleaseAsync("rename", cancellationToken);
+                return changed == 1;
+            }
+            catch (PostgresException taken) when (taken.SqlState == UniqueViolation)
+            {
+                await transaction.RollbackAsync("rename", cancellationToken);
+            }
+        }
+        throw new InvalidOperationException($"No free placeholder nickname after {InviteAttempts} tries.");
+    }
+
+    public async Task<bool> RenameCircleAsync(Guid circleId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE circles SET name = @name, name_hidden = false, updated_at = now() WHERE id = @circleId",
+            new { circleId, name = Placeholders.RenamedCircle(circleId) }, transaction, cancellationToken: cancellationToken)) == 1;
 
     /// <summary>Runs work in one transaction on one connection and commits; anything thrown rolls it back.</summary>
     public async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)

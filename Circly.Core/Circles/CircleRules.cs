@@ -1,3 +1,4 @@
+using Circly.Core.Text;
 using System.Text;
 using Circly.Core.Errors;
 

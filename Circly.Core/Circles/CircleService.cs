@@ -150,7 +150,10 @@ public sealed class CircleService
             return new LeaveCircleResult(true, closed.Contains(circleId));
         }, cancellationToken);
 
-    /// <summary>The owner removes a member, who loses access at once and cannot join this circle again.</summary>
+    /// <summary>
+    /// The owner removes a member, who loses access at once and cannot join this circle again:
+    /// their account is refused, their nickname stays reserved, and the invite code and link are replaced.
+    /// </summary>
     public Task RemoveMemberAsync(Guid circleId, Guid userId, Guid memberId, CancellationToken cancellationToken) =>
         _repository.InTransactionAsync(async (connection, transaction) =>
         {
@@ -164,12 +167,14 @@ public sealed class CircleService
                 throw CircleRules.MemberNotFound();
             }
             await _repository.EndMembershipsAsync([memberId], removedByOwner: true, connection, transaction, cancellationToken);
+            // Removal sticks: the code and link the removed member knows stop working (docs/SAFETY.md).
+            await _repository.RegenerateInviteAsync(circleId, connection, transaction, cancellationToken);
             return true;
         }, cancellationToken);
 
     /// <summary>
-    /// What the public invite page shows for a code; null when no open circle has it (unknown,
-    /// replaced, deleted or expired). Counts against the per-IP join limit: it tells whether a code exists.
+    /// What the public invite page shows for a code, saying whether the circle is full or the invite
+    /// expired; null when no circle has it (unknown, replaced or deleted). Counts against the per-IP join limit: it tells whether a code exists.
     /// </summary>
     public async Task<InvitePreview?> FindInvitePreviewAsync(string typedCode, string clientAddress, CancellationToken cancellationToken)
     {

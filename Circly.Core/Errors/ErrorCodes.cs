@@ -34,6 +34,9 @@ public static class ErrorCodes
     // not in the seed: a poll needs at least two people to choose from
     public const string PollTooFewMembers = "POLL_TOO_FEW_MEMBERS";
 
+    // not in the seed: too many polls started by this member or in this circle in the last hour
+    public const string PollCreationLimit = "POLL_CREATION_LIMIT";
+
     // not in the seed: a share card needs a closed poll
     public const string PollNotClosed = "POLL_NOT_CLOSED";
 
@@ -42,6 +45,14 @@ public static class ErrorCodes
 
     // not in the seed
     public const string TemplateNotFound = "TEMPLATE_NOT_FOUND";
+
+    // not in the seed: the caller already reported this target
+    public const string ReportAlreadySubmitted = "REPORT_ALREADY_SUBMITTED";
+    // not in the seed: no report with this id (admin API)
+    public const string ReportNotFound = "REPORT_NOT_FOUND";
+
+    // not in the seed: a valid admin token without the app role this route needs
+    public const string AdminForbidden = "ADMIN_FORBIDDEN";
 
     public const string ValidationRequired = "VALIDATION_REQUIRED";
     public const string ValidationInvalidFormat = "VALIDATION_INVALID_FORMAT";

@@ -21,25 +21,25 @@ public sealed record CleanupReport(
 public sealed class CleanupService
 {
     private readonly RateLimiter _rateLimiter;
-    private readonly RefreshTokenRepository _refreshTokens;
+    private readonly AuthService _auth;
     private readonly AccountTransfers _transfers;
     private readonly NotificationSettingsService _notificationSettings;
     private readonly ShareCardService _shareCards;
     private readonly OutboxRetention _outbox;
     private readonly InboxService _inbox;
-    private readonly PushTicketStore _pushTickets;
+    private readonly PushTicketRetention _pushTickets;
     private readonly PollService _polls;
     private readonly CircleService _circles;
     private readonly RetentionOptions _retention;
     private readonly TimeProvider _clock;
 
-    internal CleanupService(RateLimiter rateLimiter, RefreshTokenRepository refreshTokens, AccountTransfers transfers, NotificationSettingsService notificationSettings,
-        ShareCardService shareCards, OutboxRetention outbox, InboxService inbox, PushTicketStore pushTickets, PollService polls, CircleService circles,
+    internal CleanupService(RateLimiter rateLimiter, AuthService auth, AccountTransfers transfers, NotificationSettingsService notificationSettings,
+        ShareCardService shareCards, OutboxRetention outbox, InboxService inbox, PushTicketRetention pushTickets, PollService polls, CircleService circles,
         IOptions<RetentionOptions> retention, TimeProvider clock)
     {
         _shareCards = shareCards;
         _rateLimiter = rateLimiter;
-        _refreshTokens = refreshTokens;
+        _auth = auth;
         _transfers = transfers;
         _notificationSettings = notificationSettings;
         _outbox = outbox;
@@ -55,7 +55,7 @@ public sealed class CleanupService
     {
         var now = _clock.GetUtcNow();
         var rateLimitWindows = await _rateLimiter.DeleteWindowsBeforeAsync(now - _retention.RateLimitWindows, cancellationToken);
-        var refreshTokens = await _refreshTokens.DeleteStaleAsync(cancellationToken);
+        var refreshTokens = await _auth.DeleteStaleRefreshTokensAsync(cancellationToken);
         var transferCodes = await _transfers.DeleteExpiredCodesAsync(cancellationToken);
         var dailyPushCounts = await _notificationSettings.DeleteOldDailyCountsAsync(now, cancellationToken);
         var outboxEvents = await _outbox.DeleteDispatchedBeforeAsync(now - _retention.OutboxEvents, cancellationToken);

@@ -21,6 +21,8 @@ public sealed partial class NotificationFanOut
 {
     private readonly CircleService _circles;
     private readonly PollService _polls;
+    private readonly PollModeration _pollFacts;
+    private readonly BlockService _blocks;
     private readonly UserService _users;
     private readonly NotificationSettingsService _settings;
     private readonly InboxService _inbox;
@@ -28,9 +30,11 @@ public sealed partial class NotificationFanOut
     private readonly TimeProvider _clock;
     private readonly ILogger<NotificationFanOut> _logger;
 
-    internal NotificationFanOut(CircleService circles, PollService polls, UserService users, NotificationSettingsService settings,
-        InboxService inbox, StorageClients storage, TimeProvider clock, ILogger<NotificationFanOut> logger)
+    internal NotificationFanOut(CircleService circles, PollService polls, PollModeration pollFacts, BlockService blocks, UserService users,
+        NotificationSettingsService settings, InboxService inbox, StorageClients storage, TimeProvider clock, ILogger<NotificationFanOut> logger)
     {
+        _pollFacts = pollFacts;
+        _blocks = blocks;
         _circles = circles;
         _polls = polls;
         _users = users;
@@ -50,6 +54,7 @@ public sealed partial class NotificationFanOut
             OutboxEventTypes.PollClosed => await ResultsAsync(OutboxWriter.Read<PollClosed>(message.Payload), cancellationToken),
             _ => (Guid.Empty, Guid.Empty, "", Array.Empty<Guid>()),
         };
+        recipients = await WithoutSeparatedAsync(pollId, recipients, cancellationToken);
         if (recipients.Count == 0)
         {
             LogNothingToDo(_logger, message.Type, message.EventId);
@@ -83,6 +88,20 @@ public sealed partial class NotificationFanOut
 
         LogFannedOut(_logger, message.Type, message.EventId, recipients.Count, pushes.Count, batches.Count);
         return new FanOutReport(recipients.Count, added, pushes.Count, batches.Count);
+    }
+
+    /// <summary>
+    /// Blocks: nobody gets a notification caused by someone they blocked or who blocked them (a
+    /// poll's events are caused by its creator). BlockService says who is kept apart.
+    /// </summary>
+    private async Task<IReadOnlyList<Guid>> WithoutSeparatedAsync(Guid pollId, IReadOnlyList<Guid> recipients, CancellationToken cancellationToken)
+    {
+        if (recipients.Count == 0 || await _pollFacts.CreatorOfAsync(pollId, cancellationToken) is not { } creator)
+        {
+            return recipients;
+        }
+        var separated = await _blocks.SeparatedFromAsync(creator, cancellationToken);
+        return separated.Count == 0 ? recipients : [.. recipients.Where(user => !separated.Contains(user))];
     }
 
     private async Task<(Guid, Guid, string, IReadOnlyList<Guid>)> NewPollAsync(PollCreated created, CancellationToken cancellationToken)

@@ -26,6 +26,7 @@ public static class NotificationsModule
         services.AddSingleton<PushKeys>();
         services.AddSingleton<PushTicketStore>();
         services.AddSingleton<PushMetrics>();
+        services.AddSingleton(sp => new PushTicketRetention(sp.GetRequiredService<PushTicketStore>()));
         services.AddTransient(sp => new PushSender(
             sp.GetRequiredService<ExpoClient>(), sp.GetRequiredService<PushTicketStore>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<UserService>(),
             sp.GetRequiredService<IOptions<ExpoOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PushSender>>(),
@@ -40,7 +41,8 @@ public static class NotificationsModule
         services.AddSingleton(sp => new InboxService(sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAccountDataCleaner>(sp => new NotificationsAccountCleaner(sp.GetRequiredService<InboxService>(), sp.GetRequiredService<PushTicketStore>()));
         services.AddSingleton(sp => new NotificationFanOut(
-            sp.GetRequiredService<CircleService>(), sp.GetRequiredService<PollService>(), sp.GetRequiredService<UserService>(),
+            sp.GetRequiredService<CircleService>(), sp.GetRequiredService<PollService>(), sp.GetRequiredService<PollModeration>(),
+            sp.GetRequiredService<BlockService>(), sp.GetRequiredService<UserService>(),
             sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<InboxService>(), sp.GetRequiredService<StorageClients>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NotificationFanOut>>()));
         return services;

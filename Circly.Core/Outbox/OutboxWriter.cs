@@ -14,6 +14,13 @@ public static class OutboxWriter
             "INSERT INTO outbox_events (event_type, payload) VALUES (@eventType, @payload::jsonb) RETURNING id",
             new { eventType, payload = JsonSerializer.Serialize(payload, PayloadJson) }, transaction, cancellationToken: cancellationToken));
 
+    /// <summary>Many events of one type in one statement (a set-based timer run), payloads serialized from their C# records.</summary>
+    public static async Task<Guid[]> AddManyAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, string eventType, IEnumerable<T> payloads, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<Guid>(new CommandDefinition(
+            "INSERT INTO outbox_events (event_type, payload) SELECT @eventType, p::jsonb FROM unnest(@payloads) AS p RETURNING id",
+            new { eventType, payloads = payloads.Select(p => JsonSerializer.Serialize(p, PayloadJson)).ToArray() }, transaction,
+            commandTimeout: 300, cancellationToken: cancellationToken))).ToArray();
+
     public static T Read<T>(JsonElement payload) => payload.Deserialize<T>(PayloadJson) ?? throw new JsonException($"Empty {typeof(T).Name} payload.");
 
     public static string Serialize(OutboxMessage message) => JsonSerializer.Serialize(message, PayloadJson);

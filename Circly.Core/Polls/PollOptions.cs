@@ -23,4 +23,10 @@ public sealed class PollOptions
 
     /// <summary>The latest a poll everyone voted in waits for its close (see <see cref="CloseAfterAllVotedMin"/>).</summary>
     public TimeSpan CloseAfterAllVotedMax { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Polls one member may start per hour, across all their circles: each lands in every other member's inbox.</summary>
+    public int MaxCreatedPerUserPerHour { get; set; } = 5;
+
+    /// <summary>Polls one circle may get per hour, from all its members together.</summary>
+    public int MaxCreatedPerCirclePerHour { get; set; } = 20;
 }

@@ -1,4 +1,5 @@
 using Circly.Core.Database;
+using Circly.Core.Outbox;
 using Dapper;
 using Npgsql;
 
@@ -131,7 +132,7 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
             new { pollId, slot = displayOrder + 1, voterHash, step, closeDelay }, cancellationToken: cancellationToken));
     }
 
-    public async Task<ListedPoll[]> ListAsync(Guid userId, Guid[] circleIds, PollStatusFilter status, int limit, int offset, CancellationToken cancellationToken)
+    public async Task<ListedPoll[]> ListAsync(Guid userId, Guid[] circleIds, Guid[] hiddenCreators, PollStatusFilter status, int limit, int offset, CancellationToken cancellationToken)
     {
         const string sql = """
             SELECT id, circle_id, question_text, deadline, (is_closed OR deadline <= now()) AS is_closed,
@@ -139,7 +140,7 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
                    eligible_voters AS total_participants, creator_id IS NOT DISTINCT FROM @userId AS is_creator, created_at, closed_at,
                    count(*) OVER () AS total
             FROM polls
-            WHERE circle_id = ANY(@circleIds) AND is_active
+            WHERE circle_id = ANY(@circleIds) AND is_active AND NOT coalesce(creator_id = ANY(@hiddenCreators), false)
               AND CASE @status
                     WHEN 'active' THEN NOT is_closed AND deadline > now()
                     WHEN 'closed' THEN (is_closed OR deadline <= now()) AND coalesce(closed_at, deadline) > now() - interval '30 days'
@@ -150,7 +151,7 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<ListedPoll>(new CommandDefinition(sql,
-            new { userId, circleIds, status = status.ToString().ToLowerInvariant(), limit, offset }, cancellationToken: cancellationToken))).ToArray();
+            new { userId, circleIds, hiddenCreators, status = status.ToString().ToLowerInvariant(), limit, offset }, cancellationToken: cancellationToken))).ToArray();
     }
 
     /// <summary>Which of these (poll, hash) pairs have a participation row.</summary>
@@ -181,6 +182,22 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
         return await connection.ExecuteAsync(new CommandDefinition(sql, new { pollId, deadline, reminderLead }, cancellationToken: cancellationToken)) == 1;
     }
 
+    /// <summary>A poll as a moderator sees it: never its counts, participations or anything about votes.</summary>
+    public async Task<ModeratedPoll?> FindForModerationAsync(Guid pollId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT p.id, p.circle_id, p.creator_id, p.question_text, p.deadline, p.is_active, p.is_closed, p.created_at,
+                   coalesce((SELECT array_agg(o.member_nickname ORDER BY o.display_order) FROM poll_options o WHERE o.poll_id = p.id), '{}') AS option_nicknames
+            FROM polls p WHERE p.id = @pollId
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<ModeratedPoll>(new CommandDefinition(sql, new { pollId }, cancellationToken: cancellationToken));
+    }
+
+    public Task<int> DeactivateAsync(Guid pollId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("UPDATE polls SET is_active = false, version = version + 1, updated_at = now() WHERE id = @pollId AND is_active",
+            new { pollId }, transaction, cancellationToken: cancellationToken));
+
     public async Task DeactivateAsync(Guid pollId, CancellationToken cancellationToken)
     {
         const string sql = "UPDATE polls SET is_active = false, version = version + 1, updated_at = now() WHERE id = @pollId";
@@ -204,37 +221,33 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
     public async Task<Guid[]> CloseExpiredAsync(CancellationToken cancellationToken)
     {
         const string sql = """
-            WITH closed AS (
-                UPDATE polls SET is_closed = true, closed_at = now(), version = version + 1, updated_at = now(),
-                    visible_counts = vote_counts, visible_votes = total_votes
-                WHERE is_active AND NOT is_closed AND (deadline <= now() OR close_after <= now())
-                RETURNING id, circle_id, question_text, total_votes
-            )
-            INSERT INTO outbox_events (event_type, payload)
-            SELECT 'PollClosed', jsonb_build_object('pollId', id, 'circleId', circle_id, 'questionText', question_text, 'totalVotes', total_votes)
-            FROM closed
-            RETURNING id
+            UPDATE polls SET is_closed = true, closed_at = now(), version = version + 1, updated_at = now(),
+                visible_counts = vote_counts, visible_votes = total_votes
+            WHERE is_active AND NOT is_closed AND (deadline <= now() OR close_after <= now())
+            RETURNING id AS poll_id, circle_id, question_text, total_votes
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<Guid>(new CommandDefinition(sql, commandTimeout: 300, cancellationToken: cancellationToken))).ToArray();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var closed = await connection.QueryAsync<PollClosed>(new CommandDefinition(sql, transaction: transaction, commandTimeout: 300, cancellationToken: cancellationToken));
+        var events = await OutboxWriter.AddManyAsync(connection, transaction, OutboxEventTypes.PollClosed, closed, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return events;
     }
 
     /// <summary>Marks open polls whose deadline is within the lead time and writes one PollDeadlineSoon event each.</summary>
     public async Task<Guid[]> AnnounceDeadlinesAsync(TimeSpan lead, CancellationToken cancellationToken)
     {
         const string sql = """
-            WITH due AS (
-                UPDATE polls SET deadline_reminded = true
-                WHERE is_active AND NOT is_closed AND NOT deadline_reminded AND deadline > now() AND deadline <= now() + @lead
-                RETURNING id, circle_id, question_text, deadline
-            )
-            INSERT INTO outbox_events (event_type, payload)
-            SELECT 'PollDeadlineSoon', jsonb_build_object('pollId', id, 'circleId', circle_id, 'questionText', question_text, 'deadline', deadline)
-            FROM due
-            RETURNING id
+            UPDATE polls SET deadline_reminded = true
+            WHERE is_active AND NOT is_closed AND NOT deadline_reminded AND deadline > now() AND deadline <= now() + @lead
+            RETURNING id AS poll_id, circle_id, question_text, deadline
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<Guid>(new CommandDefinition(sql, new { lead }, cancellationToken: cancellationToken))).ToArray();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var due = await connection.QueryAsync<PollDeadlineSoon>(new CommandDefinition(sql, new { lead }, transaction, cancellationToken: cancellationToken));
+        var events = await OutboxWriter.AddManyAsync(connection, transaction, OutboxEventTypes.PollDeadlineSoon, due, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return events;
     }
 
     /// <summary>Retention: polls closed before one cutoff or deleted before the other; options and participation hashes go with them.</summary>

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Circly.Core.Circles;
 using Circly.Core.Errors;
 using Circly.Core.Outbox;
+using Circly.Core.RateLimiting;
 using Circly.Core.Templates;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -23,6 +24,11 @@ public sealed class PollService
     private readonly PollRepository _repository;
     private readonly NpgsqlDataSource _dataSource;
     private readonly CircleService _circles;
+    private readonly BlockService _blocks;
+    private readonly CircleModeration _moderation;
+    private readonly RateLimiter _rateLimiter;
+    private readonly RateLimitPolicy _perUser;
+    private readonly RateLimitPolicy _perCircle;
     private readonly TemplateService _templates;
     private readonly VoterHash _voterHash;
     private readonly OutboxDispatcher _outbox;
@@ -31,11 +37,17 @@ public sealed class PollService
     private readonly TimeProvider _clock;
     private readonly IEnumerable<IPollDataCleaner> _cleaners;
 
-    internal PollService(PollRepository repository, NpgsqlDataSource dataSource, CircleService circles, TemplateService templates,
-        VoterHash voterHash, OutboxDispatcher outbox, IOptions<PollOptions> options, IOptions<VotingOptions> voting, TimeProvider clock,
+    internal PollService(PollRepository repository, NpgsqlDataSource dataSource, CircleService circles, BlockService blocks, CircleModeration moderation,
+        TemplateService templates, VoterHash voterHash, OutboxDispatcher outbox, RateLimiter rateLimiter, IOptions<PollOptions> options,
+        IOptions<VotingOptions> voting, TimeProvider clock,
         IEnumerable<IPollDataCleaner> cleaners)
     {
         _cleaners = cleaners;
+        _blocks = blocks;
+        _moderation = moderation;
+        _rateLimiter = rateLimiter;
+        _perUser = new RateLimitPolicy("pollsUser", options.Value.MaxCreatedPerUserPerHour, TimeSpan.FromHours(1));
+        _perCircle = new RateLimitPolicy("pollsCircle", options.Value.MaxCreatedPerCirclePerHour, TimeSpan.FromHours(1));
         _repository = repository;
         _dataSource = dataSource;
         _circles = circles;
@@ -55,8 +67,9 @@ public sealed class PollService
 
         var membership = await _circles.FindMembershipAsync(circleId, userId, cancellationToken)
             ?? throw (await _circles.HasLeftAsync(circleId, userId, cancellationToken) ? NotMember() : Fail.With(ErrorCodes.CircleNotFound, "Circle not found."));
-        var members = await _circles.GetActiveMembersAsync(circleId, cancellationToken);
+        var members = await WithoutSeparatedAsync(userId, await _circles.GetActiveMembersAsync(circleId, cancellationToken), cancellationToken);
         var choices = (PollOptionRule.Choose(members) ?? throw Fail.With(ErrorCodes.PollTooFewMembers, PollOptionRule.TooFewMessage)).ToArray();
+        await CountCreationAsync(userId, circleId, cancellationToken);
         RandomNumberGenerator.Shuffle(choices.AsSpan());
         var options = choices.Select((member, order) => new NewOption(member.MemberId, member.Nickname, order)).ToList();
 
@@ -84,7 +97,7 @@ public sealed class PollService
         var visible = state.Voted || closed;
         var view = new PollView(poll.Id, poll.CircleId, poll.TemplateId, poll.QuestionText, poll.Deadline, poll.IsAnonymous, poll.IsActive, closed,
             TotalShown(poll, closed), poll.EligibleVoters, state.Voted, poll.CreatorId == userId, visible,
-            state.Options.Select(o => new PollOptionView(o.Id, o.MemberNickname, o.DisplayOrder, visible ? CountShown(poll, o, closed) : null)).ToList(),
+            (await ShownOptionsAsync(state, cancellationToken)).Select(o => new PollOptionView(o.Id, o.MemberNickname, o.DisplayOrder, visible ? CountShown(poll, o, closed) : null)).ToList(),
             poll.CreatedAt, poll.ClosedAt);
         return (view, ETag("p", poll, state.Voted, closed));
     }
@@ -104,7 +117,8 @@ public sealed class PollService
         {
             return new PollPage([], 0, limit, offset);
         }
-        var rows = await _repository.ListAsync(userId, circleIds, status, limit, offset, cancellationToken);
+        var hiddenCreators = (await _blocks.SeparatedFromAsync(userId, cancellationToken)).ToArray();
+        var rows = await _repository.ListAsync(userId, circleIds, hiddenCreators, status, limit, offset, cancellationToken);
         var voted = await _repository.ParticipatedAsync(rows.Select(r => r.Id).ToArray(), rows.Select(r => _voterHash.For(r.Id, userId)).ToArray(), cancellationToken);
         var items = rows.Select(r => new PollSummary(r.Id, r.CircleId, r.QuestionText, r.Deadline, r.IsClosed, r.TotalVotes, r.TotalParticipants,
             voted.Contains(r.Id), r.IsCreator, r.CreatedAt, r.ClosedAt)).ToList();
@@ -194,7 +208,7 @@ public sealed class PollService
             return (new PollResults(poll.Id, poll.QuestionText, TotalShown(poll, closed), poll.EligibleVoters, closed, false, [], null, false, []), etag);
         }
         var (results, winner, isTie, top) = ResultCalculator.Calculate(
-            state.Options.Select(o => new ResultCalculator.Counted(o.Id, o.MemberNickname, o.DisplayOrder, CountShown(poll, o, closed))).ToList());
+            (await ShownOptionsAsync(state, cancellationToken)).Select(o => new ResultCalculator.Counted(o.Id, o.MemberNickname, o.DisplayOrder, CountShown(poll, o, closed))).ToList());
         return (new PollResults(poll.Id, poll.QuestionText, TotalShown(poll, closed), poll.EligibleVoters, closed, true, results, winner, isTie, top), etag);
     }
 
@@ -289,7 +303,44 @@ public sealed class PollService
         {
             throw await _circles.HasLeftAsync(state.Poll.CircleId, userId, cancellationToken) ? NotMember() : PollNotFound();
         }
+        if (state.Poll.CreatorId is { } creator && creator != userId && (await _blocks.SeparatedFromAsync(userId, cancellationToken)).Contains(creator))
+        {
+            throw PollNotFound();
+        }
         return (state, membership);
+    }
+
+    /// <summary>
+    /// Blocks: a new poll leaves out everyone the creator blocked or was blocked by, as options and
+    /// as voters (BlockService.SeparatedFromAsync says who). The option-count rule applies after this.
+    /// </summary>
+    private async Task<IReadOnlyList<CircleMemberRef>> WithoutSeparatedAsync(Guid creatorId, IReadOnlyList<CircleMemberRef> members, CancellationToken cancellationToken)
+    {
+        var separated = await _blocks.SeparatedFromAsync(creatorId, cancellationToken);
+        return separated.Count == 0 ? members : [.. members.Where(m => !separated.Contains(m.UserId))];
+    }
+
+    /// <summary>Poll creation limits per member and per circle (settings): POLL_CREATION_LIMIT, 429.</summary>
+    private async Task CountCreationAsync(Guid userId, Guid circleId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _rateLimiter.HitAsync(_perUser, userId.ToString(), cancellationToken);
+            await _rateLimiter.HitAsync(_perCircle, circleId.ToString(), cancellationToken);
+        }
+        catch (RateLimitedException limited)
+        {
+            var who = limited.Decision.Policy == _perUser ? "You have started" : "This circle has had";
+            throw new RateLimitedException(limited.Decision, ErrorCodes.PollCreationLimit,
+                $"{who} {limited.Decision.Policy.Limit} polls in the last hour, the most allowed. Try again in {limited.Decision.ResetSeconds / 60 + 1} minutes.");
+        }
+    }
+
+    /// <summary>Options as they show now: a nickname hidden since the poll opened shows as its placeholder.</summary>
+    private async Task<IReadOnlyList<OptionRow>> ShownOptionsAsync(PollState state, CancellationToken cancellationToken)
+    {
+        var hidden = (await _moderation.HiddenNicknameMemberIdsAsync(state.Poll.CircleId, cancellationToken)).ToHashSet();
+        return hidden.Count == 0 ? state.Options : [.. state.Options.Select(o => o.MemberId is { } m && hidden.Contains(m) ? o with { MemberNickname = Placeholders.Nickname(m) } : o)];
     }
 
     private DateTimeOffset CheckDeadline(DateTimeOffset? requested)

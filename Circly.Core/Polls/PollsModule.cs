@@ -1,5 +1,6 @@
 using Circly.Core.Circles;
 using Circly.Core.Outbox;
+using Circly.Core.RateLimiting;
 using Circly.Core.Templates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -21,9 +22,11 @@ public static class PollsModule
         services.AddSingleton<PollRepository>();
         services.AddSingleton(sp => new PollService(
             sp.GetRequiredService<PollRepository>(), sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<CircleService>(),
+            sp.GetRequiredService<BlockService>(), sp.GetRequiredService<CircleModeration>(),
             sp.GetRequiredService<TemplateService>(), sp.GetRequiredService<VoterHash>(), sp.GetRequiredService<OutboxDispatcher>(),
-            sp.GetRequiredService<IOptions<PollOptions>>(), sp.GetRequiredService<IOptions<VotingOptions>>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetServices<IPollDataCleaner>()));
+            sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<IOptions<PollOptions>>(), sp.GetRequiredService<IOptions<VotingOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetServices<IPollDataCleaner>()));
+        services.AddSingleton(sp => new PollModeration(sp.GetRequiredService<PollRepository>(), sp.GetServices<IPollDataCleaner>()));
         return services;
     }
 }

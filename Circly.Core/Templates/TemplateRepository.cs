@@ -36,6 +36,29 @@ internal sealed class TemplateRepository(NpgsqlDataSource dataSource)
         connection.ExecuteAsync(new CommandDefinition(
             "UPDATE question_templates SET usage_count = usage_count + 1 WHERE id = @templateId", new { templateId }, transaction, cancellationToken: cancellationToken));
 
+    private const string AdminColumns = "id, category, question_text, emoji, usage_count, is_active";
+
+    /// <summary>Null when the text is already a template (question_text is unique).</summary>
+    public Task<AdminTemplate?> InsertAsync(string category, string questionText, string emoji, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<AdminTemplate>(new CommandDefinition($"""
+            INSERT INTO question_templates (category, question_text, emoji) VALUES (@category, @questionText, @emoji)
+            ON CONFLICT (question_text) DO NOTHING
+            RETURNING {AdminColumns}
+            """, new { category, questionText, emoji }, transaction, cancellationToken: cancellationToken));
+
+    public Task<AdminTemplate?> UpdateAsync(Guid templateId, string? category, string? questionText, string? emoji, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<AdminTemplate>(new CommandDefinition($"""
+            UPDATE question_templates SET category = coalesce(@category, category), question_text = coalesce(@questionText, question_text),
+                emoji = coalesce(@emoji, emoji)
+            WHERE id = @templateId
+            RETURNING {AdminColumns}
+            """, new { templateId, category, questionText, emoji }, transaction, cancellationToken: cancellationToken));
+
+    public Task<AdminTemplate?> DeactivateAsync(Guid templateId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<AdminTemplate>(new CommandDefinition(
+            $"UPDATE question_templates SET is_active = false WHERE id = @templateId RETURNING {AdminColumns}",
+            new { templateId }, transaction, cancellationToken: cancellationToken));
+
     private static Task<int> CountAsync(NpgsqlConnection connection, string? category, CancellationToken cancellationToken) =>
         connection.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT count(*) FROM question_templates WHERE is_active AND (@category::text IS NULL OR category = @category)", new { category }, cancellationToken: cancellationToken));

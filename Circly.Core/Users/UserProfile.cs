@@ -43,3 +43,7 @@ public enum DeviceMoveOutcome
 
 /// <summary>The result of moving an account to another device; Generation is the new binding's.</summary>
 public sealed record DeviceMove(DeviceMoveOutcome Outcome, int Generation);
+
+/// <summary>An account as a moderator sees it: no device data, no hashes, nothing about votes.</summary>
+public sealed record AccountOverview(Guid Id, string Platform, string? AppVersion, string? Locale, string TimeZone,
+    bool IsActive, bool IsBanned, DateTimeOffset CreatedAt, DateTimeOffset LastActiveAt);

@@ -15,12 +15,15 @@ internal sealed class UserRepository(NpgsqlDataSource dataSource)
         return await connection.QuerySingleOrDefaultAsync<DeviceAccount>(new CommandDefinition(sql, new { deviceIdHash }, cancellationToken: cancellationToken));
     }
 
-    public async Task<bool> IsDeviceBannedAsync(byte[] deviceIdHash, CancellationToken cancellationToken)
-    {
-        const string sql = "SELECT EXISTS (SELECT 1 FROM banned_devices WHERE device_id_hash = @deviceIdHash)";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { deviceIdHash }, cancellationToken: cancellationToken));
-    }
+    public Task<byte[]?> MarkBannedAsync(Guid userId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<byte[]?>(new CommandDefinition(
+            "UPDATE users SET is_banned = true, updated_at = now() WHERE id = @userId RETURNING device_id_hash",
+            new { userId }, transaction, cancellationToken: cancellationToken));
+
+    public Task<int> LiftBanAsync(byte[] deviceIdHash, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET is_banned = false, updated_at = now() WHERE device_id_hash = @deviceIdHash",
+            new { deviceIdHash }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>Null when another request registered the same device first (unique index).</summary>
     public async Task<Guid?> RegisterAsync(byte[] deviceIdHash, byte[] deviceSecretHash, string platform, string? appVersion, string? locale, string? timeZone, CancellationToken cancellationToken)
@@ -85,6 +88,13 @@ internal sealed class UserRepository(NpgsqlDataSource dataSource)
         }
         await connection.ExecuteAsync(new CommandDefinition(silence, new { userId }, transaction, cancellationToken: cancellationToken));
         return new DeviceMove(DeviceMoveOutcome.Moved, moved);
+    }
+
+    public async Task<AccountOverview?> GetOverviewAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT id, platform, app_version, locale, time_zone, is_active, is_banned, created_at, last_active_at FROM users WHERE id = @userId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<AccountOverview>(new CommandDefinition(sql, new { userId }, cancellationToken: cancellationToken));
     }
 
     public async Task<UserProfile?> GetProfileAsync(Guid userId, CancellationToken cancellationToken)

@@ -18,8 +18,13 @@ public sealed class UserService
     public Task<DeviceAccount?> FindByDeviceAsync(byte[] deviceIdHash, CancellationToken cancellationToken) =>
         _repository.FindByDeviceAsync(deviceIdHash, cancellationToken);
 
-    public Task<bool> IsDeviceBannedAsync(byte[] deviceIdHash, CancellationToken cancellationToken) =>
-        _repository.IsDeviceBannedAsync(deviceIdHash, cancellationToken);
+    /// <summary>For moderation, in its transaction: marks the account banned; its device id hash, or null when there is no such account.</summary>
+    public Task<byte[]?> MarkBannedAsync(Guid userId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        _repository.MarkBannedAsync(userId, connection, transaction, cancellationToken);
+
+    /// <summary>For moderation, in its transaction: the accounts of a device whose ban was lifted are no longer banned.</summary>
+    public Task LiftBanAsync(byte[] deviceIdHash, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        _repository.LiftBanAsync(deviceIdHash, connection, transaction, cancellationToken);
 
     public Task<Guid?> RegisterAsync(byte[] deviceIdHash, byte[] deviceSecretHash, string platform, string? appVersion, string? locale, string? timeZone, CancellationToken cancellationToken) =>
         _repository.RegisterAsync(deviceIdHash, deviceSecretHash, platform, appVersion, locale, timeZone, cancellationToken);
@@ -37,6 +42,10 @@ public sealed class UserService
     public Task<DeviceMove> MoveDeviceAsync(Guid userId, byte[] deviceIdHash, byte[] deviceSecretHash, string platform, string? appVersion,
         NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         _repository.MoveDeviceAsync(userId, deviceIdHash, deviceSecretHash, platform, appVersion, connection, transaction, cancellationToken);
+
+    /// <summary>For the admin API's user lookup; null when no account ever had this id (or it was deleted).</summary>
+    public Task<AccountOverview?> GetOverviewAsync(Guid userId, CancellationToken cancellationToken) =>
+        _repository.GetOverviewAsync(userId, cancellationToken);
 
     public async Task<UserProfile> GetProfileAsync(Guid userId, CancellationToken cancellationToken) =>
         await _repository.GetProfileAsync(userId, cancellationToken) ?? throw AccountGone();

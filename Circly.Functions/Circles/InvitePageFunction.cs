@@ -17,5 +17,5 @@ public sealed class InvitePageFunction(HttpApi api, CircleService circles, Invit
             await circles.FindInvitePreviewAsync(code, clientAddress, cancellationToken) is { } circle
                 ? InvitePages.Invite(circle, links, app.Value)
                 : InvitePages.Missing(app.Value),
-            InvitePages.Error);
+            (status, headers) => InvitePages.Error(status, headers, app.Value));
 }

@@ -17,6 +17,10 @@ public static class InvitePages
     public static HtmlResult Invite(InvitePreview circle, InviteLinks links, AppOptions app)
     {
         var members = circle.MemberCount == 1 ? "1 member" : circle.MemberCount.ToString(CultureInfo.InvariantCulture) + " members";
+        if (circle.IsExpired || circle.IsFull)
+        {
+            return Closed(circle, members, app);
+        }
         var title = $"Join “{circle.Name}” on Circly";
         var description = $"{members} · Circly is where friends send each other anonymous compliments.";
         var body = $"""
@@ -28,7 +32,26 @@ public static class InvitePages
                 <p class="hint">New to Circly? Get the app, then tap this link again or type the code.</p>
                 {StoreButtons(app)}
             """;
-        return new HtmlResult(StatusCodes.Status200OK, Document(title, description, links.WebUrl(circle.InviteCode), body), HtmlResult.InlineStylesOnly);
+        return new HtmlResult(StatusCodes.Status200OK, Document(title, description, links.WebUrl(circle.InviteCode), body, app), HtmlResult.InlineStylesOnly);
+    }
+
+    /// <summary>
+    /// A full circle (200: the invite is fine, there is no seat) or an expired invite (410): says so
+    /// instead of offering a join that would fail with CIRCLE_FULL or CIRCLE_EXPIRED.
+    /// </summary>
+    private static HtmlResult Closed(InvitePreview circle, string members, AppOptions app)
+    {
+        var (status, heading, text) = circle.IsExpired
+            ? (StatusCodes.Status410Gone, "This invite has expired", "Ask a member of the circle for a new invite.")
+            : (StatusCodes.Status200OK, "This circle is full", "Nobody can join until someone leaves or the owner makes room. Ask the friend who sent it.");
+        var body = $"""
+                <p class="eyebrow">{E(heading)}</p>
+                <h1>{E(circle.Name)}</h1>
+                <p class="members">{E(members)}</p>
+                <p class="hint">{E(text)}</p>
+                {StoreButtons(app)}
+            """;
+        return new HtmlResult(status, Document($"{heading} · Circly", heading + ".", null, body, app), HtmlResult.InlineStylesOnly);
     }
 
     /// <summary>Unknown, replaced, deleted or expired: the same friendly page, 404.</summary>
@@ -40,10 +63,10 @@ public static class InvitePages
                 Ask the friend who sent it for a fresh invite.</p>
                 {StoreButtons(app)}
             """;
-        return new HtmlResult(StatusCodes.Status404NotFound, Document("Invite not found · Circly", "This Circly invite doesn't work anymore.", null, body), HtmlResult.InlineStylesOnly);
+        return new HtmlResult(StatusCodes.Status404NotFound, Document("Invite not found · Circly", "This Circly invite doesn't work anymore.", null, body, app), HtmlResult.InlineStylesOnly);
     }
 
-    public static HtmlResult Error(int status, IReadOnlyDictionary<string, string>? headers)
+    public static HtmlResult Error(int status, IReadOnlyDictionary<string, string>? headers, AppOptions app)
     {
         var (heading, text) = status == StatusCodes.Status429TooManyRequests
             ? ("Too many tries", "Please wait a little while, then open the invite again.")
@@ -52,7 +75,7 @@ public static class InvitePages
                 <h1>{E(heading)}</h1>
                 <p class="hint">{E(text)}</p>
             """;
-        return new HtmlResult(status, Document("Circly", text, null, body), HtmlResult.InlineStylesOnly, headers);
+        return new HtmlResult(status, Document("Circly", text, null, body, app), HtmlResult.InlineStylesOnly, headers);
     }
 
     private static string StoreButtons(AppOptions app) => $"""
@@ -62,7 +85,13 @@ public static class InvitePages
                 </div>
         """;
 
-    private static string Document(string title, string description, string? url, string body) => $"""
+    /// <summary>The published safety contact: a mail link for an address, a link for a URL.</summary>
+    private static string SafetyContact(AppOptions app) =>
+        app.SafetyContact.Contains('@', StringComparison.Ordinal) && !app.SafetyContact.Contains("://", StringComparison.Ordinal)
+            ? $"""Worried about something? <a href="mailto:{E(app.SafetyContact)}">{E(app.SafetyContact)}</a>"""
+            : $"""Worried about something? <a href="{E(app.SafetyContact)}">Contact our safety team</a>""";
+
+    private static string Document(string title, string description, string? url, string body, AppOptions app) => $"""
         <!doctype html>
         <html lang="en">
         <head>
@@ -88,7 +117,7 @@ public static class InvitePages
         {Logo}
         {body}
         </main>
-        <footer>Circly: anonymous compliments between friends, for ages 12–18.</footer>
+        <footer>Circly: anonymous compliments between friends, for ages 12–18.<br>{SafetyContact(app)}</footer>
         </body>
         </html>
         """;

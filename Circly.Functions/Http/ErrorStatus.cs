@@ -34,6 +34,10 @@ public static class ErrorStatus
         [ErrorCodes.PollNotClosed] = StatusCodes.Status409Conflict,
         [ErrorCodes.ShareCardNoVotes] = StatusCodes.Status409Conflict,
         [ErrorCodes.TemplateNotFound] = StatusCodes.Status404NotFound,
+        [ErrorCodes.PollCreationLimit] = StatusCodes.Status429TooManyRequests,
+        [ErrorCodes.ReportAlreadySubmitted] = StatusCodes.Status409Conflict,
+        [ErrorCodes.ReportNotFound] = StatusCodes.Status404NotFound,
+        [ErrorCodes.AdminForbidden] = StatusCodes.Status403Forbidden,
 
         [ErrorCodes.ValidationRequired] = StatusCodes.Status400BadRequest,
         [ErrorCodes.ValidationInvalidFormat] = StatusCodes.Status400BadRequest,

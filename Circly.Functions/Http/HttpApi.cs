@@ -1,3 +1,4 @@
+using Circly.Core.Admin;
 using Circly.Core.Auth;
 using Circly.Core.Errors;
 using Circly.Core.RateLimiting;
@@ -9,8 +10,39 @@ namespace Circly.Functions.Http;
 /// The one place HTTP functions go through: request id, size limit, the envelope, error mapping,
 /// outage detection, conditional reads. Functions call it; it never knows about SQL or rules.
 /// </summary>
-public sealed partial class HttpApi(AuthService auth, RateLimiter rateLimiter, ClientAddress clientAddress, TimeProvider clock, ILogger<HttpApi> logger)
+public sealed partial class HttpApi(AuthService auth, AdminTokens adminTokens, RateLimiter rateLimiter, ClientAddress clientAddress, TimeProvider clock, ILogger<HttpApi> logger)
 {
+    /// <summary>
+    /// For the admin API (/v1/admin/...): an Entra ID admin token (never a user token: 401
+    /// AUTH_INVALID_TOKEN) with the given app role (403 ADMIN_FORBIDDEN; "admin" has every role),
+    /// then the per-user rate limit keyed by the admin's object id.
+    /// </summary>
+    public Task<IResult> RunAdminAsync(HttpRequest request, string role, Func<AdminIdentity, CancellationToken, Task<ApiResponse>> handle) =>
+        RunAsync(request, async cancellationToken =>
+        {
+            var admin = await AuthenticateAdminAsync(request, cancellationToken);
+            if (!admin.Has(role))
+            {
+                throw Fail.With(ErrorCodes.AdminForbidden, $"This needs the '{role}' role.");
+            }
+            RateLimitHeaders.Remember(request.HttpContext, await rateLimiter.HitAsync(rateLimiter.PerUser, "admin:" + admin.Subject, cancellationToken));
+            return await handle(admin, cancellationToken);
+        });
+
+    /// <summary>As AuthenticateAsync for admin tokens: one that does not authenticate counts against the caller's address.</summary>
+    private async Task<AdminIdentity> AuthenticateAdminAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await adminTokens.ValidateAsync(BearerToken(request), cancellationToken);
+        }
+        catch (CirclyException failure) when (ErrorStatus.For(failure.Code) == StatusCodes.Status401Unauthorized)
+        {
+            RateLimitHeaders.Remember(request.HttpContext, await rateLimiter.HitAsync(rateLimiter.PerIp, clientAddress.Of(request), cancellationToken));
+            throw;
+        }
+    }
+
     /// <summary>
     /// For every endpoint that needs a user: the bearer token and the account's standing are
     /// checked (401 AUTH_*, 403 AUTH_DEVICE_BANNED), then the per-user rate limit.

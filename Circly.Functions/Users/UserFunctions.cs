@@ -1,16 +1,26 @@
+using Circly.Core;
 using Circly.Core.Users;
 using Circly.Functions.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 
 namespace Circly.Functions.Users;
 
-public sealed class UserFunctions(HttpApi api, UserService users)
+public sealed class UserFunctions(HttpApi api, UserService users, IOptions<AppOptions> app)
 {
+    /// <summary>The profile, with the published safety contact (App__SafetyContact).</summary>
     [Function(nameof(GetMe))]
     public Task<IResult> GetMe(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/users/me")] HttpRequest request) =>
         api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
-            ApiResponse.Ok(await users.GetProfileAsync(user.UserId, cancellationToken)));
+        {
+            var me = await users.GetProfileAsync(user.UserId, cancellationToken);
+            return ApiResponse.Ok(new
+            {
+                me.Id, me.Platform, me.AppVersion, me.Locale, me.TimeZone, me.CreatedAt, me.LastActiveAt,
+                safetyContact = app.Value.SafetyContact,
+            });
+        });
 
     /// <summary>App version, platform, locale and time zone; ids, roles and ban state are not the user's to change.</summary>
     [Function(nameof(UpdateMe))]

@@ -1,4 +1,4 @@
-using Circly.Core.Circles;
+using Circly.Core.Text;
 
 namespace Circly.Tests.Circles;
 
@@ -98,7 +98,7 @@ public sealed class BlockedWordsTests
 
     private static List<string> ShippedEntries()
     {
-        var path = Path.Combine(Infrastructure.RepoPaths.Root, "Circly.Core", "Circles", "BlockedWords.txt");
+        var path = Path.Combine(Infrastructure.RepoPaths.Root, "Circly.Core", "Text", "BlockedWords.txt");
         return [.. File.ReadAllLines(path)
             .Select(line => line.Trim())
             .Where(line => line.Length > 0 && !line.StartsWith('#'))

@@ -40,7 +40,9 @@ public sealed class CircleServiceContractTests(CirclyStack stack)
         await stack.Client.PostAsync($"/v1/circles/{circle.Id}/leave", null, leaves.AccessToken);
         await stack.Client.DeleteAsync($"/v1/circles/{circle.Id}/members/{removed.MemberId}", circle.Owner.AccessToken);
         await stack.Client.PostAsync($"/v1/circles/{circle.Id}/leave", null, rejoins.AccessToken);
-        await stack.Client.PostAsync("/v1/circles/join", new { inviteCode = circle.InviteCode, nickname = "Back" }, rejoins.AccessToken);
+        // The removal replaced the invite code: the one the owner sees now.
+        var inviteCode = (await stack.Client.GetAsync($"/v1/circles/{circle.Id}", circle.Owner.AccessToken)).Data.GetProperty("inviteCode").GetString();
+        await stack.Client.PostAsync("/v1/circles/join", new { inviteCode, nickname = "Back" }, rejoins.AccessToken);
 
         Assert.True(await Circles.HasLeftAsync(circle.Id, leaves.UserId, Cancellation));
         Assert.True(await Circles.HasLeftAsync(circle.Id, removed.UserId, Cancellation));

@@ -101,9 +101,9 @@ public sealed class InvitePageTests(CirclyStack stack)
     }
 
     [Fact]
-    public async Task AnExpiredInviteHasNoPage()
+    public async Task AnExpiredInviteSaysSoInsteadOfOfferingAJoinThatFails()
     {
-        var circle = await stack.Client.NewCircleAsync(await stack.Client.NewUserAsync(), memberCount: 1);
+        var circle = await stack.Client.NewCircleAsync(await stack.Client.NewUserAsync(), memberCount: 1, name: "Old club");
         await using (var connection = new Npgsql.NpgsqlConnection(stack.DatabaseConnectionString))
         {
             await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE circles SET expires_at = now() - interval '1 minute' WHERE id = @Id", new { circle.Id });
@@ -111,8 +111,39 @@ public sealed class InvitePageTests(CirclyStack stack)
 
         using var response = await stack.Client.Http.GetAsync($"/join/{circle.InviteCode}");
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains("This invite doesn't work anymore", await response.Content.ReadAsStringAsync());
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
+        Assert.Contains("This invite has expired", html);
+        Assert.Contains("Old club", html);
+        Assert.DoesNotContain("Open in Circly", html);
+    }
+
+    [Fact]
+    public async Task AFullCircleSaysSoInsteadOfOfferingAJoinThatFails()
+    {
+        var circle = await stack.Client.NewCircleAsync(await stack.Client.NewUserAsync(), memberCount: 2, name: "Full house", maxMembers: 2);
+
+        var page = await RenderAsync($"/join/{circle.InviteCode}");
+
+        Assert.Equal(200, page.GetProperty("status").GetInt32());
+        var text = page.GetProperty("text").GetString()!;
+        Assert.Contains("This circle is full", text);
+        Assert.Contains("Full house", text);
+        Assert.DoesNotContain("Open in Circly", text);
+        var links = page.GetProperty("links").EnumerateArray().Select(l => l.GetString()).ToList();
+        Assert.DoesNotContain($"circly://join/{circle.InviteCode}", links);
+    }
+
+    [Fact]
+    public async Task EveryInvitePageShowsThePublishedSafetyContact()
+    {
+        var circle = await stack.Client.NewCircleAsync(await stack.Client.NewUserAsync(), memberCount: 1);
+
+        var invite = await RenderAsync($"/join/{circle.InviteCode}");
+        var missing = await RenderAsync("/join/ACDEFGHJ");
+
+        Assert.All([invite, missing], page =>
+            Assert.Contains("mailto:safety@circly.test", page.GetProperty("links").EnumerateArray().Select(l => l.GetString())));
     }
 
     /// <summary>Opens the page in headless Chromium (Circly.Tests/Browser/render-page.mjs) and returns what it saw.</summary>

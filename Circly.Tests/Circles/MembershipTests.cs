@@ -92,7 +92,10 @@ public sealed class MembershipTests(CirclyStack stack)
             Assert.Equal(HttpStatusCode.Forbidden, call.Status);
             Assert.Equal(ErrorCodes.CircleNotMember, call.ErrorCode);
         }
-        var rejoin = await stack.Client.PostAsync("/v1/circles/join", new { inviteCode = circle.InviteCode, nickname = "Back again" }, removed.AccessToken);
+        var oldCode = await stack.Client.PostAsync("/v1/circles/join", new { inviteCode = circle.InviteCode, nickname = "Back again" }, removed.AccessToken);
+        Assert.Equal(ErrorCodes.CircleInvalidCode, oldCode.ErrorCode);
+        var newCode = (await stack.Client.GetAsync($"/v1/circles/{circle.Id}", circle.Owner.AccessToken)).Data.GetProperty("inviteCode").GetString();
+        var rejoin = await stack.Client.PostAsync("/v1/circles/join", new { inviteCode = newCode, nickname = "Back again" }, removed.AccessToken);
         Assert.Equal(HttpStatusCode.Forbidden, rejoin.Status);
         Assert.Equal(ErrorCodes.CircleNotMember, rejoin.ErrorCode);
         var seen = await stack.Client.GetAsync($"/v1/circles/{circle.Id}", circle.Owner.AccessToken);

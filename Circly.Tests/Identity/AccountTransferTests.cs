@@ -198,7 +198,7 @@ public sealed partial class AccountTransferTests(CirclyStack stack)
     {
         var banned = await stack.Client.NewUserAsync();
         var codeBeforeTheBan = await TransferCodeAsync(stack.Client, banned);
-        await stack.Api.Get<AccountModeration>().BanAsync(banned.UserId, "bullying", "moderator@circly.test", Cancellation);
+        await stack.BanAsync(banned.UserId, "bullying");
 
         var asks = await stack.Client.PostAsync("/v1/auth/transfer-code", OldPhoneProof(banned), banned.AccessToken);
         var newPhone = Device.New();
@@ -218,7 +218,7 @@ public sealed partial class AccountTransferTests(CirclyStack stack)
         var old = await stack.Client.NewUserAsync();
         var code = await TransferCodeAsync(stack.Client, old);
         var bannedPhone = await stack.Client.NewUserAsync();
-        await stack.Api.Get<AccountModeration>().BanAsync(bannedPhone.UserId, "spam", "moderator@circly.test", Cancellation);
+        await stack.BanAsync(bannedPhone.UserId, "spam");
 
         var refused = await stack.Client.PostAsync("/v1/auth/transfer", Redeem(code, bannedPhone.Device));
         var stillValid = await stack.Client.PostAsync("/v1/auth/transfer", Redeem(code, Device.New()));

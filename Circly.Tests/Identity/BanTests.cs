@@ -1,5 +1,4 @@
 using System.Net;
-using Circly.Core.Auth;
 using Circly.Core.Errors;
 using Circly.Tests.Infrastructure;
 
@@ -12,7 +11,7 @@ public sealed class BanTests(CirclyStack stack)
     {
         var session = await stack.Client.NewUserAsync();
 
-        await stack.Api.Get<AccountModeration>().BanAsync(session.UserId, "bullying", "moderator@circly.test", TestContext.Current.CancellationToken);
+        await stack.BanAsync(session.UserId, "bullying");
 
         var me = await stack.Client.GetAsync("/v1/users/me", session.AccessToken);
         var refresh = await stack.Client.PostAsync("/v1/auth/refresh", new { refreshToken = session.RefreshToken });
@@ -31,7 +30,7 @@ public sealed class BanTests(CirclyStack stack)
         Assert.True((await stack.Client.DeleteAsync("/v1/users/me", session.AccessToken)).Success);
 
         var fresh = await stack.Client.NewUserAsync(session.Device);
-        await stack.Api.Get<AccountModeration>().BanAsync(fresh.UserId, "spam", "moderator@circly.test", TestContext.Current.CancellationToken);
+        await stack.BanAsync(fresh.UserId, "spam");
         await stack.Client.DeleteAsync("/v1/users/me", fresh.AccessToken);
 
         var again = await stack.Client.PostAsync("/v1/auth/device-login", session.Device.LoginBody());

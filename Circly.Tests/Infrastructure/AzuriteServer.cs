@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 
 namespace Circly.Tests.Infrastructure;
 
@@ -41,27 +40,13 @@ public sealed class AzuriteServer : IAsyncDisposable
         var dataDir = Path.Combine(Path.GetTempPath(), $"circly-test-azurite-{Guid.NewGuid():N}");
         int blob = FreePort.Next(), queue = FreePort.Next(), table = FreePort.Next();
         var process = ProcessRunner.Start("bash", [RepoPaths.Script("azurite.sh"), dataDir, blob.ToString(), queue.ToString(), table.ToString()]);
-        await Eventually.TrueAsync(() => Listening(blob) && Listening(queue) && Listening(table), TimeSpan.FromSeconds(60), "Azurite to listen");
+        await Eventually.TrueAsync(() => FreePort.IsListening(blob) && FreePort.IsListening(queue) && FreePort.IsListening(table), TimeSpan.FromSeconds(60), "Azurite to listen");
         return new AzuriteServer(ConnectionStringFor(blob, queue, table), process, dataDir);
     }
 
     public static string ConnectionStringFor(int blob, int queue, int table) =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1";
-
-    private static bool Listening(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect("127.0.0.1", port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

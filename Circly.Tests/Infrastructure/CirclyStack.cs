@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using Circly.AdminIssuer;
 using Circly.Tests.Infrastructure;
 
 [assembly: AssemblyFixture(typeof(CirclyStack))]
@@ -25,6 +27,12 @@ public class CirclyStack : IAsyncLifetime
 
     public ApiClient Client => Api.Client;
 
+    /// <summary>The Entra ID stand-in the shared API takes admin tokens from (Admin:Authority).</summary>
+    public LocalEntraIssuer Entra { get; protected set; } = null!;
+
+    /// <summary>Admin:Audience of the shared API.</summary>
+    public const string AdminAudience = "api://circly-admin-test";
+
     public virtual async ValueTask InitializeAsync()
     {
         var postgres = PostgresServer.StartAsync();
@@ -33,6 +41,7 @@ public class CirclyStack : IAsyncLifetime
         Azurite = await azurite;
         DatabaseConnectionString = await Postgres.CreateDatabaseAsync();
         Expo = await ExpoTestServer.StartAsync();
+        Entra = await LocalEntraIssuer.StartAsync(RSA.Create(2048));
         Api = await TestApp.StartAsync(Settings());
     }
 
@@ -55,10 +64,14 @@ public class CirclyStack : IAsyncLifetime
         ["RateLimit:RegistrationsPerIpPerHour"] = "1000000",
         ["RateLimit:JoinAttemptsPerIpPerHour"] = "1000000",
         ["RateLimit:TransferAttemptsPerIpPerHour"] = "1000000",
+        // Many tests start polls as one member; the creation limits are tested on their own app.
+        ["Polls:MaxCreatedPerUserPerHour"] = "1000000",
+        ["Polls:MaxCreatedPerCirclePerHour"] = "1000000",
         // Invite web links point here; the invite page itself is served by the API under test.
         ["App:PublicBaseUrl"] = "https://circly.test",
         ["App:IosStoreUrl"] = "https://apps.apple.com/app/circly-test",
         ["App:AndroidStoreUrl"] = "https://play.google.com/store/apps/details?id=app.circly.test",
+        ["App:SafetyContact"] = "safety@circly.test",
         // Timers are run by the tests that need them, at the moment they need them.
         ["DevHost:RunTimers"] = "false",
         ["DevHost:MasterKey"] = TestSecrets.MasterKey,
@@ -72,7 +85,13 @@ public class CirclyStack : IAsyncLifetime
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
-    public Dictionary<string, string?> Settings() => Settings(DatabaseConnectionString, Azurite.ConnectionString, Expo.BaseAddress.ToString());
+    public Dictionary<string, string?> Settings()
+    {
+        var settings = Settings(DatabaseConnectionString, Azurite.ConnectionString, Expo.BaseAddress.ToString());
+        settings["Admin:Authority"] = Entra.Authority;
+        settings["Admin:Audience"] = AdminAudience;
+        return settings;
+    }
 
     /// <summary>A closed loopback port: an app that is not meant to push fails fast instead of reaching out.</summary>
     private const string UnreachableExpo = "http://127.0.0.1:9/";
@@ -86,6 +105,10 @@ public class CirclyStack : IAsyncLifetime
         if (Expo is not null)
         {
             await Expo.DisposeAsync();
+        }
+        if (Entra is not null)
+        {
+            await Entra.DisposeAsync();
         }
         if (Azurite is not null)
         {

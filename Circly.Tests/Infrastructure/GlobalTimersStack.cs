@@ -12,6 +12,7 @@ public sealed class GlobalTimersStack(CirclyStack shared) : CirclyStack
         Postgres = shared.Postgres;
         Azurite = shared.Azurite;
         Expo = shared.Expo;
+        Entra = shared.Entra;
         DatabaseConnectionString = await Postgres.CreateDatabaseAsync();
         Api = await TestApp.StartAsync(Settings());
     }

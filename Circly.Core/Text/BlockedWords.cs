@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Circly.Core.Circles;
+namespace Circly.Core.Text;
 
 /// <summary>
-/// The word filter for circle names and nicknames, over the list in BlockedWords.txt. Text is
+/// The word filter for every text users or moderators write (circle names, nicknames, templates), over the list in BlockedWords.txt. Text is
 /// normalized before matching so that the usual disguises do not get through: compatibility forms
 /// (NFKC: 𝐟𝐮𝐜𝐤, ｆｕｃｋ, ⓕⓤⓒⓚ), case, accents (fück), look-alike Cyrillic and Greek letters,
 /// leetspeak (0→o 1→i/l 3→e 4→a 5→s 7→t 8→b 9→g @→a $→s !→i), stretched letters (fuuuck),
@@ -15,7 +15,7 @@ namespace Circly.Core.Circles;
 /// </summary>
 internal sealed partial class BlockedWords
 {
-    private const string ResourceName = "Circly.Circles.BlockedWords.txt";
+    private const string ResourceName = "Circly.Text.BlockedWords.txt";
 
     // Shown as-is wherever it appears, alone or with a skin tone.
     private static readonly int[] BlockedSymbols = [0x1F595 /* reversed hand with middle finger extended */];

@@ -16,6 +16,7 @@ public sealed class OperationsStack(CirclyStack shared) : CirclyStack
     {
         Postgres = shared.Postgres;
         Expo = shared.Expo;
+        Entra = shared.Entra;
         var azurite = AzuriteServer.StartPrivateAsync();
         DatabaseConnectionString = await Postgres.CreateDatabaseAsync();
         Azurite = await azurite;

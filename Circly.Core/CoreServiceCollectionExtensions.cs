@@ -16,6 +16,7 @@ using Circly.Core.Users;
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Circly.Core;
@@ -34,14 +35,21 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            return PostgresDataSource.Create(database.ConnectionString, database);
+            return PostgresDataSource.Create(database.EffectiveConnectionString(), database);
         });
-        services.AddHostedService<SchemaOnStartup>();
+        // First of all hosted services: the Functions worker's own (WorkerHostedService, which
+        // connects to the host and takes invocations) and the web host are registered before
+        // AddCircly, and hosted services start in order, so the app takes no traffic before the
+        // schema is migrated (locally) and checked.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, SchemaOnStartup>());
 
         services.AddSingleton(_ => StorageClients.FromConfiguration(configuration));
         services.AddHostedService<StorageInitializer>();
+        services.AddSingleton<PoisonReplayer>();
 
         services.AddSingleton<HealthService>();
+        services.AddSingleton<BacklogMetrics>();
+        services.AddSingleton<BacklogSampler>();
         services.AddSingleton<OutboxDispatcher>();
 
         services.AddUsersModule();

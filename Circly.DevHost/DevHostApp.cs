@@ -33,7 +33,8 @@ public static class DevHostApp
         configureServices?.Invoke(builder.Services);
         AddTriggers(builder, functions);
         var routePrefix = builder.Configuration["AzureFunctionsJobHost:extensions:http:routePrefix"] ?? "api";
-        builder.Services.AddSingleton(sp => new HttpTriggerRouter(functions, routePrefix, sp.GetRequiredService<IInlineConstraintResolver>()));
+        builder.Services.AddSingleton<FunctionKeys>();
+        builder.Services.AddSingleton(sp => new HttpTriggerRouter(functions, routePrefix, sp.GetRequiredService<IInlineConstraintResolver>(), sp.GetRequiredService<FunctionKeys>()));
         builder.Services.AddSingleton<ReservedRoutes>();
 
         var app = builder.Build();

@@ -32,7 +32,8 @@ public static class FunctionCatalog
             {
                 return new FunctionDescriptor(function.Name, method.DeclaringType!, method, TriggerKind.Http,
                     Route: http.Route ?? function.Name,
-                    HttpMethods: http.Methods?.Select(m => m.ToUpperInvariant()).ToList());
+                    HttpMethods: http.Methods?.Select(m => m.ToUpperInvariant()).ToList(),
+                    AuthLevel: http.AuthLevel);
             }
             if (parameter.GetCustomAttribute<TimerTriggerAttribute>() is { } timer)
             {

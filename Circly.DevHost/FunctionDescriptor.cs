@@ -1,4 +1,5 @@
 using System.Reflection;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Circly.DevHost;
 
@@ -20,4 +21,5 @@ public sealed record FunctionDescriptor(
     string? Schedule = null,
     bool RunOnStartup = false,
     string? QueueName = null,
-    string? Connection = null);
+    string? Connection = null,
+    AuthorizationLevel AuthLevel = AuthorizationLevel.Anonymous);

@@ -9,14 +9,17 @@ namespace Circly.DevHost;
 /// when the trigger lists methods, tried in the order of the function names
 /// (OrdinalIgnoreCase); the first template that matches wins. There is no route precedence, no
 /// implicit HEAD for GET and no 405: a request no function's methods allow falls through to
-/// the next match, as it does under the host.
+/// the next match, as it does under the host. Like the host, a function whose trigger is not
+/// AuthorizationLevel.Anonymous answers 401 without the key its level needs (<see cref="FunctionKeys"/>).
 /// </summary>
 public sealed class HttpTriggerRouter
 {
     private readonly RouteCollection _routes = new();
+    private readonly FunctionKeys _keys;
 
-    public HttpTriggerRouter(IEnumerable<FunctionDescriptor> functions, string routePrefix, IInlineConstraintResolver constraintResolver)
+    public HttpTriggerRouter(IEnumerable<FunctionDescriptor> functions, string routePrefix, IInlineConstraintResolver constraintResolver, FunctionKeys keys)
     {
+        _keys = keys;
         Functions = InHostOrder(functions);
         foreach (var function in Functions)
         {
@@ -56,6 +59,11 @@ public sealed class HttpTriggerRouter
             return;
         }
         var (function, values) = match.Value;
+        if (!_keys.Allows(function.AuthLevel, context.Request))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
         context.Request.RouteValues = values;
         var result = await FunctionInvoker.InvokeAsync(function, context.RequestServices, (type, name) => Bind(function, context, type, name));
         switch (result)

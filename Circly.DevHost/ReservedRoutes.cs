@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 
 namespace Circly.DevHost;
@@ -13,9 +11,8 @@ namespace Circly.DevHost;
 /// 401. Every other reserved path is a bare 404. Unlike the host, DevHost answers after the
 /// function finished (202, or 500 with the failure), so scripts and tests can rely on its effects.
 /// </summary>
-public sealed class ReservedRoutes(IReadOnlyList<FunctionDescriptor> functions, IConfiguration configuration)
+public sealed class ReservedRoutes(IReadOnlyList<FunctionDescriptor> functions, FunctionKeys keys)
 {
-    public const string MasterKeySetting = "DevHost:MasterKey";
 
     private static readonly PathString Admin = new("/admin");
     private static readonly PathString Runtime = new("/runtime");
@@ -38,20 +35,12 @@ public sealed class ReservedRoutes(IReadOnlyList<FunctionDescriptor> functions, 
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
-        if (!HasMasterKey(context.Request))
+        if (!keys.HasMasterKey(context.Request))
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }
         await RunFunctionAsync(context, name[1..]);
-    }
-
-    private bool HasMasterKey(HttpRequest request)
-    {
-        var expected = configuration[MasterKeySetting];
-        var given = request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault();
-        return !string.IsNullOrEmpty(expected) && given is not null
-            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
     }
 
     private async Task RunFunctionAsync(HttpContext context, string name)

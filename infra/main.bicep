@@ -76,10 +76,10 @@ param vnetName string = ''
 // Function App
 // ------------------------------------------------------------------------------------------------
 
-@description('Largest number of instances the Function App scales out to. Keep PostgreSQL\'s max_connections in mind (see docs/DEPLOY.md).')
+@description('Largest number of instances the Function App scales out to. Each holds its own connection pool: instances x Database__MaxPoolSize stays under PostgreSQL\'s max_connections (see postgresMaxConnections and docs/DEPLOY.md, "Connections").')
 @minValue(1)
 @maxValue(1000)
-param functionMaximumInstanceCount int = 40
+param functionMaximumInstanceCount int = 15
 
 @description('Memory of each Function App instance in MB.')
 @allowed([
@@ -143,6 +143,31 @@ param logAnalyticsRetentionInDays int = 30
 
 @description('Daily Log Analytics ingestion cap in GB; -1 for none.')
 param logAnalyticsDailyQuotaGb int = -1
+
+// ------------------------------------------------------------------------------------------------
+// Alerts (docs/OPERATIONS.md)
+// ------------------------------------------------------------------------------------------------
+
+@description('Who the alerts notify: [{ name: \'oncall\', email: \'oncall@example.com\' }]. Empty: alerts fire without notifying anyone.')
+param alertEmailReceivers array = []
+
+@description('Alert when more than this percentage of requests answer 5xx over 5 minutes (seed: 1).')
+@minValue(1)
+@maxValue(100)
+param alertErrorRatePercent int = 1
+
+@description('Alert when the 95th percentile request duration exceeds this many ms over 5 minutes (seed: 500).')
+@minValue(50)
+param alertLatencyP95Ms int = 500
+
+@description('Alert when PostgreSQL\'s active connections exceed this percentage of postgresMaxConnections (seed: 80).')
+@minValue(10)
+@maxValue(100)
+param alertDatabaseConnectionsPercent int = 80
+
+@description('Alert when the oldest undispatched outbox event is older than this many minutes.')
+@minValue(1)
+param alertOutboxLagMinutes int = 5
 
 // ------------------------------------------------------------------------------------------------
 // Networking and PostgreSQL
@@ -235,8 +260,16 @@ param postgresEntraAdminType string = principalType
 @description('Keep PostgreSQL\'s password sign-in on. Only while upgrading a server created with a password administrator (docs/DEPLOY.md); false = Entra ID only.')
 param postgresLegacyAdminSignIn bool = false
 
-@description('Extra Npgsql connection-string keywords appended to Database__ConnectionString, e.g. \'Maximum Pool Size=20\' to keep instances x pool size under the server\'s max_connections. Empty = none.')
+@description('Extra Npgsql connection-string keywords appended to Database__ConnectionString, Empty = none. The pool size is Database__MaxPoolSize, derived from postgresMaxConnections below.')
 param databaseConnectionOptions string = ''
+
+@description('The server\'s max_connections: the SKU\'s default unless changed (Standard_B1ms 50, Standard_B2s 429, Standard_D2ds_v5 859; az postgres flexible-server parameter show --name max_connections). The per-instance pool and the connections alert derive from it.')
+@minValue(25)
+param postgresMaxConnections int = 50
+
+@description('Connections kept free of the app: Azure\'s own (superuser, replication, monitoring) and the operator\'s psql or migrations.')
+@minValue(5)
+param postgresReservedConnections int = 15
 
 @description('Public access only: firewall ranges for operators, e.g. [{ name: \'ops\', startIpAddress: \'203.0.113.10\', endIpAddress: \'203.0.113.10\' }].')
 param postgresAllowedIpRanges array = []
@@ -283,6 +316,10 @@ var tableNames = [
 ]
 
 var databaseName = 'circly'
+
+// Each instance has its own Npgsql pool: instances x pool must fit in what the server leaves the
+// app. InfraContractTests check it for every parameter file (docs/DEPLOY.md, "Connections").
+var databaseMaxPoolSize = max(1, (postgresMaxConnections - postgresReservedConnections) / functionMaximumInstanceCount)
 var apiBaseUrl = !empty(publicBaseUrl) ? publicBaseUrl : 'https://${names.functionApp}.azurewebsites.net'
 
 @description('An app setting value that App Service resolves from Key Vault with keyVaultReferenceIdentity.')
@@ -389,6 +426,15 @@ module postgres 'modules/postgres.bicep' = {
   // private DNS zone is linked to the VNet before the server is created.
 }
 
+module postgresDiagnostics 'modules/postgres-diagnostics.bicep' = {
+  name: 'postgres-diagnostics'
+  scope: rg
+  params: {
+    postgresServerName: postgres.outputs.name
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
+  }
+}
+
 module rbac 'modules/rbac.bicep' = {
   name: 'rbac'
   scope: rg
@@ -433,6 +479,10 @@ var appSettings = {
   Database__MigrateOnStartup: 'false'
   Database__MigrationConnectionString: ''
   Database__MigrationLockTimeout: '00:02:00'
+  Database__MaxPoolSize: string(databaseMaxPoolSize)
+  // Overrides the connection string's Require: verify the server's certificate (Azure's CAs are in
+  // the instance's trust store) and that it names the host.
+  Database__SslMode: 'VerifyFull'
 
   // Auth
   Auth__Issuer: apiBaseUrl
@@ -513,6 +563,12 @@ var appSettings = {
   PUSH_RECEIPTS_SCHEDULE: '0 */5 * * * *'
   DEADLINE_REMINDERS_SCHEDULE: '15 * * * * *'
   CLEANUP_SCHEDULE: '0 30 3 * * *'
+  BACKLOG_METRICS_SCHEDULE: '45 * * * * *'
+
+  // .NET 10 on Flex Consumption: the worker dies with SIGSEGV (exit 139) under load when started
+  // from the platform's pre-warmed placeholder (azure-functions-dotnet-worker #3335, open). The
+  // documented workaround: no placeholder for dotnet-isolated; costs some cold-start time.
+  WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED: '0'
 }
 // ================================================================================================
 // END APP SETTINGS
@@ -538,9 +594,35 @@ module functionApp 'modules/functionapp.bicep' = {
     virtualNetworkSubnetId: privateNetworking ? network!.outputs.appSubnetId : ''
     appSettings: appSettings
   }
-  // The identity needs its storage and Key Vault roles before the host starts.
+  // The identity needs its storage and Key Vault roles before the host starts. Every secret the
+  // app references must exist before it resolves the reference (App Service caches a resolved
+  // reference, or a failure, for up to 24 hours): a secret the template writes belongs to a module
+  // listed here; the ones only the operator sets are created by infra/hooks/postprovision.sh,
+  // which then refreshes the references (InfraContractTests check both).
   dependsOn: [
     rbac
+  ]
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    environmentName: environmentName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    postgresServerName: postgres.outputs.name
+    apiBaseUrl: apiBaseUrl
+    emailReceivers: alertEmailReceivers
+    errorRatePercent: alertErrorRatePercent
+    latencyP95Ms: alertLatencyP95Ms
+    databaseConnectionsThreshold: postgresMaxConnections * alertDatabaseConnectionsPercent / 100
+    outboxLagMinutes: alertOutboxLagMinutes
+  }
+  // The availability test calls the app.
+  dependsOn: [
+    functionApp
   ]
 }
 
@@ -568,4 +650,5 @@ output AZURE_USER_ASSIGNED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output AZURE_LOG_ANALYTICS_WORKSPACE_NAME string = monitoring.outputs.logAnalyticsName
 output AZURE_APPLICATION_INSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output AZURE_PRIVATE_NETWORKING bool = privateNetworking
+output AZURE_WORKBOOK_ID string = alerts.outputs.workbookId
 output AZURE_VNET_NAME string = privateNetworking ? network!.outputs.vnetName : ''

@@ -11,7 +11,8 @@ param principalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')
 param principalType = readEnvironmentVariable('AZURE_PRINCIPAL_TYPE', 'User')
 
 // Function App
-param functionMaximumInstanceCount = 40
+// 15 x 2 pooled connections = 30 of the 35 Standard_B1ms leaves the app (docs/DEPLOY.md, "Connections").
+param functionMaximumInstanceCount = 15
 param functionInstanceMemoryMB = 2048
 param functionAlwaysReadyHttpInstances = 0
 
@@ -21,6 +22,12 @@ param keyVaultSoftDeleteRetentionInDays = 7
 param keyVaultEnablePurgeProtection = false
 param logAnalyticsRetentionInDays = 30
 param logAnalyticsDailyQuotaGb = 1
+
+// Alerts (docs/OPERATIONS.md)
+param alertErrorRatePercent = 1
+param alertLatencyP95Ms = 500
+param alertDatabaseConnectionsPercent = 80
+param alertOutboxLagMinutes = 5
 
 // Networking and PostgreSQL
 param privateNetworking = false
@@ -34,3 +41,4 @@ param postgresBackupRetentionDays = 7
 param postgresGeoRedundantBackup = 'Disabled'
 // The Entra administrator (default: AZURE_PRINCIPAL_ID) signs in to PostgreSQL under this name and runs the migrations.
 param postgresEntraAdminName = readEnvironmentVariable('CIRCLY_POSTGRES_ADMIN_NAME', '')
+param postgresMaxConnections = 50

@@ -25,6 +25,12 @@ param keyVaultEnablePurgeProtection = true
 param logAnalyticsRetentionInDays = 90
 param logAnalyticsDailyQuotaGb = -1
 
+// Alerts (docs/OPERATIONS.md)
+param alertErrorRatePercent = 1
+param alertLatencyP95Ms = 500
+param alertDatabaseConnectionsPercent = 80
+param alertOutboxLagMinutes = 5
+
 // Networking and PostgreSQL
 param privateNetworking = true
 param postgresVersion = '17'
@@ -37,3 +43,4 @@ param postgresBackupRetentionDays = 35
 param postgresGeoRedundantBackup = 'Disabled'
 // The Entra administrator (default: AZURE_PRINCIPAL_ID) signs in to PostgreSQL under this name and runs the migrations.
 param postgresEntraAdminName = readEnvironmentVariable('CIRCLY_POSTGRES_ADMIN_NAME', '')
+param postgresMaxConnections = 859

@@ -23,6 +23,12 @@ param keyVaultEnablePurgeProtection = false
 param logAnalyticsRetentionInDays = 30
 param logAnalyticsDailyQuotaGb = 2
 
+// Alerts (docs/OPERATIONS.md)
+param alertErrorRatePercent = 1
+param alertLatencyP95Ms = 500
+param alertDatabaseConnectionsPercent = 80
+param alertOutboxLagMinutes = 5
+
 // Networking and PostgreSQL
 param privateNetworking = true
 param postgresVersion = '17'
@@ -35,3 +41,4 @@ param postgresBackupRetentionDays = 7
 param postgresGeoRedundantBackup = 'Disabled'
 // The Entra administrator (default: AZURE_PRINCIPAL_ID) signs in to PostgreSQL under this name and runs the migrations.
 param postgresEntraAdminName = readEnvironmentVariable('CIRCLY_POSTGRES_ADMIN_NAME', '')
+param postgresMaxConnections = 429

@@ -17,3 +17,6 @@ printf "export Auth__DeviceIdPepper='%s'\n" "$(cat "$dir/device-id-pepper")"
 # DevHost's stand-in for the host's master key: its admin API (POST /admin/functions/{name}) wants it.
 [ -f "$dir/master-key" ] || openssl rand -hex 32 | tr -d '\n' >"$dir/master-key"
 printf "export DevHost__MasterKey='%s'\n" "$(cat "$dir/master-key")"
+# ...and for its function keys: functions of AuthorizationLevel.Function (/health/detailed) want it.
+[ -f "$dir/function-key" ] || openssl rand -hex 32 | tr -d '\n' >"$dir/function-key"
+printf "export DevHost__FunctionKey='%s'\n" "$(cat "$dir/function-key")"

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Circly.Core.Configuration;
 
 namespace Circly.Core.Auth;
 
@@ -16,14 +17,17 @@ public sealed class AuthOptions
 
     /// <summary>RSA private key in PEM; signs new access tokens. Key Vault secret in Azure.</summary>
     [Required]
+    [ResolvedSecret]
     public string SigningKeyPem { get; set; } = "";
 
     /// <summary>The key before the last rotation: still accepted for validation, never used to sign. Blank = none.</summary>
+    [ResolvedSecret]
     public string? PreviousSigningKeyPem { get; set; }
 
     /// <summary>HMAC key for device ids and device secrets, so the database holds only keyed hashes.</summary>
     [Required]
     [MinLength(32)]
+    [ResolvedSecret]
     public string DeviceIdPepper { get; set; } = "";
 
     /// <summary>

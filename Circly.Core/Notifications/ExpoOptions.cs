@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Circly.Core.Configuration;
 
 namespace Circly.Core.Notifications;
 
@@ -13,6 +14,7 @@ public sealed class ExpoOptions
     public string BaseUrl { get; set; } = "https://exp.host";
 
     /// <summary>Expo access token ("enhanced push security"). Blank (a single space in Key Vault) = none: no header is sent.</summary>
+    [ResolvedSecret]
     public string? AccessToken { get; set; }
 
     /// <summary>

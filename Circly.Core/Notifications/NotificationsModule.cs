@@ -25,13 +25,16 @@ public static class NotificationsModule
             });
         services.AddSingleton<PushKeys>();
         services.AddSingleton<PushTicketStore>();
+        services.AddSingleton<PushMetrics>();
         services.AddSingleton(sp => new PushTicketRetention(sp.GetRequiredService<PushTicketStore>()));
         services.AddTransient(sp => new PushSender(
             sp.GetRequiredService<ExpoClient>(), sp.GetRequiredService<PushTicketStore>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<UserService>(),
-            sp.GetRequiredService<IOptions<ExpoOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PushSender>>()));
+            sp.GetRequiredService<IOptions<ExpoOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PushSender>>(),
+            sp.GetRequiredService<PushMetrics>()));
         services.AddTransient(sp => new PushReceiptChecker(
             sp.GetRequiredService<ExpoClient>(), sp.GetRequiredService<PushTicketStore>(), sp.GetRequiredService<UserService>(),
-            sp.GetRequiredService<IOptions<ExpoOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PushReceiptChecker>>()));
+            sp.GetRequiredService<IOptions<ExpoOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PushReceiptChecker>>(),
+            sp.GetRequiredService<PushMetrics>()));
 
         services.AddSingleton<NotificationSettingsRepository>();
         services.AddSingleton(sp => new NotificationSettingsService(sp.GetRequiredService<NotificationSettingsRepository>(), sp.GetRequiredService<UserService>()));

@@ -22,9 +22,11 @@ public sealed partial class PushReceiptChecker
     private readonly ExpoOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<PushReceiptChecker> _logger;
+    private readonly PushMetrics _metrics;
 
-    internal PushReceiptChecker(ExpoClient expo, PushTicketStore tickets, UserService users, IOptions<ExpoOptions> options, TimeProvider clock, ILogger<PushReceiptChecker> logger)
+    internal PushReceiptChecker(ExpoClient expo, PushTicketStore tickets, UserService users, IOptions<ExpoOptions> options, TimeProvider clock, ILogger<PushReceiptChecker> logger, PushMetrics metrics)
     {
+        _metrics = metrics;
         _expo = expo;
         _tickets = tickets;
         _users = users;
@@ -92,7 +94,11 @@ public sealed partial class PushReceiptChecker
         foreach (var error in outcomes.Where(o => o.Error is not null).CountBy(o => o.Error!))
         {
             tally.Errors[error.Key] = tally.Errors.GetValueOrDefault(error.Key) + error.Value;
+            _metrics.RecordReceiptsFailed(error.Value, error.Key);
         }
+        _metrics.RecordReceiptsOk(outcomes.Count(o => o.Status == PushTicketStatus.Ok));
+        _metrics.RecordReceiptsFailed(outcomes.Count(o => o.Status == PushTicketStatus.Expired), "Expired");
+        _metrics.RecordDeviceNotRegistered(dead.Count, "receipt");
     }
 
     private async Task<IReadOnlyDictionary<string, ExpoReceipt>> GetReceiptsAsync(IReadOnlyList<string> ids, Tally tally, CancellationToken cancellationToken)

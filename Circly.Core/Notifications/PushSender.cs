@@ -28,9 +28,11 @@ public sealed partial class PushSender
     private readonly ExpoOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<PushSender> _logger;
+    private readonly PushMetrics _metrics;
 
-    internal PushSender(ExpoClient expo, PushTicketStore tickets, RateLimiter rateLimiter, UserService users, IOptions<ExpoOptions> options, TimeProvider clock, ILogger<PushSender> logger)
+    internal PushSender(ExpoClient expo, PushTicketStore tickets, RateLimiter rateLimiter, UserService users, IOptions<ExpoOptions> options, TimeProvider clock, ILogger<PushSender> logger, PushMetrics metrics)
     {
+        _metrics = metrics;
         _expo = expo;
         _tickets = tickets;
         _rateLimiter = rateLimiter;
@@ -86,12 +88,16 @@ public sealed partial class PushSender
                     ticketErrors += outcomes.Count(o => o.Status == PushTicketStatus.Error);
                     deactivated += await DeactivateAsync(outcomes, cancellationToken);
                     LogTicketErrors(outcomes, batch.EventId);
+                    _metrics.RecordSent(outcomes.Count(o => o.Status == PushTicketStatus.Ok));
+                    _metrics.RecordFailed(outcomes.Count(o => o.Status == PushTicketStatus.Error), "ticket_error");
+                    _metrics.RecordDeviceNotRegistered(outcomes.Count(o => o.Error == DeviceNotRegistered), "ticket");
                     failures = 0;
                     break;
                 case ExpoOutcome.Rejected:
                     // Expo refused the request as such: sending it again cannot help, so the claims stay.
                     await _tickets.RecordAsync(chunk.Select(c => new TicketOutcome(c, PushTicketStatus.Rejected, null, call.Problem)).ToList(), _clock.GetUtcNow(), CancellationToken.None);
                     rejected += chunk.Count;
+                    _metrics.RecordFailed(chunk.Count, "rejected");
                     LogRejected(_logger, batch.EventId, chunk.Count, call.StatusCode ?? 0, call.Problem ?? "");
                     break;
                 case ExpoOutcome.Retry:
@@ -101,9 +107,11 @@ public sealed partial class PushSender
                     {
                         // Only what Expo certainly did not accept is given back for the queue's retry.
                         await _tickets.ReleaseAsync(pending, CancellationToken.None);
+                        _metrics.RecordRetried(pending.Count, "queue");
                         LogGivingBack(_logger, batch.EventId, pending.Count, call.StatusCode ?? 0, call.Problem ?? "", failures);
                         throw new ExpoUnavailableException($"Expo answered {call.Problem} {failures} times; {pending.Count} notifications go back to the queue.");
                     }
+                    _metrics.RecordRetried(chunk.Count, "backoff");
                     LogRetrying(_logger, batch.EventId, call.StatusCode ?? 0, call.Problem ?? "", (int)delay.TotalMilliseconds);
                     try
                     {
@@ -120,6 +128,7 @@ public sealed partial class PushSender
                     // so they are not sent again; their claims stay as "unknown".
                     await _tickets.RecordAsync(chunk.Select(c => new TicketOutcome(c, PushTicketStatus.Unknown, null, call.Problem)).ToList(), _clock.GetUtcNow(), CancellationToken.None);
                     unknown += chunk.Count;
+                    _metrics.RecordFailed(chunk.Count, "unknown");
                     LogUnknown(_logger, batch.EventId, chunk.Count, call.Problem ?? "");
                     break;
             }

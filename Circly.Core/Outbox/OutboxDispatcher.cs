@@ -58,6 +58,14 @@ public sealed partial class OutboxDispatcher(NpgsqlDataSource dataSource, Storag
         return total;
     }
 
+    /// <summary>When the oldest event still waiting for its queue was written; null when none waits (the outbox lag).</summary>
+    public async Task<DateTimeOffset?> OldestPendingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<DateTimeOffset?>(new CommandDefinition(
+            "SELECT min(created_at) FROM outbox_events WHERE dispatched_at IS NULL", cancellationToken: cancellationToken));
+    }
+
     private async Task<int> DispatchAsync(string select, object parameters, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -18,6 +18,7 @@ public static class PollsModule
             .ValidateOnStart();
         services.AddOptions<VotingOptions>().BindConfiguration(VotingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<VoterHash>();
+        services.AddSingleton<PollMetrics>();
         services.AddSingleton<PollRepository>();
         services.AddSingleton(sp => new PollService(
             sp.GetRequiredService<PollRepository>(), sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<CircleService>(),

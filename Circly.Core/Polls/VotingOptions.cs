@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Circly.Core.Configuration;
 
 namespace Circly.Core.Polls;
 
@@ -12,6 +13,7 @@ public sealed class VotingOptions
     /// </summary>
     [Required]
     [MinLength(32)]
+    [ResolvedSecret]
     public string HashSecret { get; set; } = "";
 
     /// <summary>

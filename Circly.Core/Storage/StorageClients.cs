@@ -16,11 +16,12 @@ public sealed class StorageClients
 {
     public const string Setting = "AzureWebJobsStorage";
 
-    public StorageClients(QueueServiceClient queues, TableServiceClient tables, BlobServiceClient blobs)
+    public StorageClients(QueueServiceClient queues, TableServiceClient tables, BlobServiceClient blobs, QueueServiceClient? rawQueues = null)
     {
         Queues = queues;
         Tables = tables;
         Blobs = blobs;
+        RawQueues = rawQueues ?? queues;
     }
 
     public QueueServiceClient Queues { get; }
@@ -29,13 +30,19 @@ public sealed class StorageClients
 
     public BlobServiceClient Blobs { get; }
 
+    /// <summary>Queues whose message bodies are moved as they are, without Base64 decoding (poison replay).</summary>
+    public QueueServiceClient RawQueues { get; }
+
     public QueueClient Queue(string name) => Queues.GetQueueClient(name);
+
+    public QueueClient RawQueue(string name) => RawQueues.GetQueueClient(name);
 
     public TableClient Table(string name) => Tables.GetTableClient(name);
 
     public static StorageClients FromConfiguration(IConfiguration configuration)
     {
         var queueOptions = Tuned(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var rawQueueOptions = Tuned(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         var tableOptions = Tuned(new TableClientOptions());
         var blobOptions = Tuned(new BlobClientOptions());
 
@@ -45,7 +52,8 @@ public sealed class StorageClients
             return new StorageClients(
                 new QueueServiceClient(connectionString, queueOptions),
                 new TableServiceClient(connectionString, tableOptions),
-                new BlobServiceClient(connectionString, blobOptions));
+                new BlobServiceClient(connectionString, blobOptions),
+                new QueueServiceClient(connectionString, rawQueueOptions));
         }
 
         var section = configuration.GetSection(Setting);
@@ -54,7 +62,8 @@ public sealed class StorageClients
         return new StorageClients(
             new QueueServiceClient(RequiredUri(section, "queueServiceUri"), credential, queueOptions),
             new TableServiceClient(RequiredUri(section, "tableServiceUri"), credential, tableOptions),
-            new BlobServiceClient(RequiredUri(section, "blobServiceUri"), credential, blobOptions));
+            new BlobServiceClient(RequiredUri(section, "blobServiceUri"), credential, blobOptions),
+            new QueueServiceClient(RequiredUri(section, "queueServiceUri"), credential, rawQueueOptions));
     }
 
     // Fail fast when storage is down: the API answers 503 in seconds rather than hang on retries.

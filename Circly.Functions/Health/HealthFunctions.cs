@@ -15,10 +15,14 @@ public sealed class HealthFunctions(HttpApi api, HealthService health)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "health")] HttpRequest request) =>
         api.RunAsync(request, _ => Task.FromResult(ApiResponse.Ok(new { status = HealthStatus.Healthy, version = HealthService.AppVersion })));
 
-    /// <summary>PostgreSQL, queues (with poison counts) and tables, each with status and latency. 503 when any is down.</summary>
+    /// <summary>
+    /// PostgreSQL, queues (with poison counts) and tables, each with status and latency. 503 when any
+    /// is down. Not public: it tells an attacker what is struggling, so the host demands a function
+    /// key (x-functions-key or ?code=). An admin token will open it too once admin sign-in lands.
+    /// </summary>
     [Function(nameof(GetHealthDetailed))]
     public Task<IResult> GetHealthDetailed(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health/detailed")] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "health/detailed")] HttpRequest request) =>
         api.RunAsync(request, async cancellationToken =>
         {
             var report = await health.CheckAsync(cancellationToken);

@@ -5,7 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Circly.Functions.Polls;
 
-public sealed class PollFunctions(HttpApi api, PollService polls)
+public sealed class PollFunctions(HttpApi api, PollService polls, PollMetrics metrics)
 {
     /// <summary>Active and recent polls of my circles; ?circleId, ?status=all|active|closed, ?limit, ?offset.</summary>
     [Function(nameof(ListPolls))]
@@ -24,7 +24,9 @@ public sealed class PollFunctions(HttpApi api, PollService polls)
         api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
         {
             var body = await RequestBody.ReadAsync<CreatePollRequest>(request, cancellationToken);
-            return ApiResponse.Created(await polls.CreateAsync(user.UserId, body, cancellationToken));
+            var poll = await polls.CreateAsync(user.UserId, body, cancellationToken);
+            metrics.PollCreated();
+            return ApiResponse.Created(poll);
         });
 
     /// <summary>Answers If-None-Match with 304 while nothing the caller sees has changed.</summary>
@@ -62,7 +64,9 @@ public sealed class PollFunctions(HttpApi api, PollService polls)
         api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
         {
             var body = await RequestBody.ReadAsync<VoteRequest>(request, cancellationToken);
-            return ApiResponse.Ok(await polls.VoteAsync(user.UserId, PollId(id), body, cancellationToken));
+            var receipt = await polls.VoteAsync(user.UserId, PollId(id), body, cancellationToken);
+            metrics.VoteCast();
+            return ApiResponse.Ok(receipt);
         });
 
     /// <summary>Counts once the caller voted or the poll closed; If-None-Match gives 304 while unchanged.</summary>

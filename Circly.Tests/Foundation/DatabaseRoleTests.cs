@@ -86,7 +86,7 @@ public sealed class DatabaseRoleTests(CirclyStack stack)
     [Fact]
     public async Task TheApiUnderTestIsConnectedAsTheAppRoleOnly()
     {
-        Assert.True((await stack.Client.GetAsync("/health/detailed")).Success);
+        Assert.True((await stack.Client.GetWithFunctionKeyAsync("/health/detailed")).Success);
         await using var admin = new NpgsqlConnection(stack.Postgres.AsAdmin(stack.DatabaseConnectionString));
 
         var logins = (await admin.QueryAsync<string>(

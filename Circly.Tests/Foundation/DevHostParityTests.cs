@@ -26,6 +26,7 @@ public sealed class DevHostParityTests(CirclyStack stack)
                     var route = routed[function.Name];
                     Assert.Equal(function.Route, route.Route);
                     Assert.Equal(function.Methods.Order(), (route.HttpMethods ?? []).Select(m => m.ToLowerInvariant()).Order());
+                    Assert.Equal(function.AuthLevel, route.AuthLevel.ToString());
                     break;
                 case "timerTrigger":
                     Assert.Equal(TriggerKind.Timer, descriptor.Trigger);
@@ -42,7 +43,7 @@ public sealed class DevHostParityTests(CirclyStack stack)
         }
     }
 
-    private sealed record MetadataFunction(string Name, string Trigger, string? Route, string[] Methods, string? Schedule, string? QueueName);
+    private sealed record MetadataFunction(string Name, string Trigger, string? Route, string[] Methods, string? Schedule, string? QueueName, string? AuthLevel);
 
     private static List<MetadataFunction> ReadFunctionsMetadata()
     {
@@ -58,7 +59,8 @@ public sealed class DevHostParityTests(CirclyStack stack)
                 trigger.TryGetProperty("route", out var route) ? route.GetString() : null,
                 trigger.TryGetProperty("methods", out var methods) ? methods.EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()).ToArray() : [],
                 trigger.TryGetProperty("schedule", out var schedule) ? schedule.GetString() : null,
-                trigger.TryGetProperty("queueName", out var queue) ? queue.GetString() : null);
+                trigger.TryGetProperty("queueName", out var queue) ? queue.GetString() : null,
+                trigger.TryGetProperty("authLevel", out var authLevel) ? authLevel.GetString() : null);
         }).ToList();
     }
 }

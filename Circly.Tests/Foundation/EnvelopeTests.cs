@@ -62,7 +62,7 @@ public sealed class EnvelopeTests(CirclyStack stack)
     [Fact]
     public async Task DetailedHealthReportsEveryDependencyWithLatencyAndVersions()
     {
-        var call = await stack.Client.GetAsync("/health/detailed");
+        var call = await stack.Client.GetWithFunctionKeyAsync("/health/detailed");
 
         Assert.Equal(HttpStatusCode.OK, call.Status);
         var data = call.Data;

@@ -98,7 +98,7 @@ public sealed class PipelineTests(CirclyStack stack) : IAsyncLifetime
 
         proxy.Disable();
         var down = await app.Client.GetAsync("/probe/database");
-        var health = await app.Client.GetAsync("/health/detailed");
+        var health = await app.Client.GetWithFunctionKeyAsync("/health/detailed");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down.Status);
         Assert.Equal(ErrorCodes.ServiceUnavailable, down.ErrorCode);

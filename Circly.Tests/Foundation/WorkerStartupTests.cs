@@ -45,6 +45,22 @@ public sealed class WorkerStartupTests(CirclyStack stack)
     }
 
     [Fact]
+    public void TheSchemaIsMigratedAndCheckedBeforeTheWorkerConnectsToItsHostOrTheWebHostListens()
+    {
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(AzureSettings(identityStorage: true).Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), (string?)s.Value)));
+        builder.ConfigureFunctionsWebApplication();
+        builder.AddCircly();
+
+
+        // Hosted services start one after another in registration order; the worker's takes invocations.
+        var order = builder.Services.Where(service => service.ServiceType == typeof(IHostedService))
+            .Select(service => service.ImplementationType?.Name ?? service.ImplementationInstance?.GetType().Name ?? "(factory)").ToList();
+        Assert.Equal("SchemaOnStartup", order[0]);
+        Assert.Contains("WorkerHostedService", order);
+    }
+
+    [Fact]
     public async Task TheRealWorkerRunsProgramCsWithTelemetryOnAndConnectsToItsHost()
     {
         // The host's side of the worker's gRPC channel: reaching it means Program.cs composed,

@@ -39,6 +39,10 @@ public sealed class ApiClient(HttpClient http) : IDisposable
     public Task<ApiCall> DeleteAsync(string path, string? token = null) =>
         SendAsync(HttpMethod.Delete, path, null, token, null);
 
+    /// <summary>GET with a function key, for functions whose trigger is AuthorizationLevel.Function.</summary>
+    public Task<ApiCall> GetWithFunctionKeyAsync(string path) =>
+        SendAsync(HttpMethod.Get, path, null, null, new Dictionary<string, string> { ["x-functions-key"] = TestSecrets.FunctionKey });
+
     /// <summary>Runs a timer or queue function now through the host's admin API, with the master key.</summary>
     public Task<HttpResponseMessage> RunFunctionAsync(string name, string? input = null)
     {

@@ -79,11 +79,13 @@ public class CirclyStack : IAsyncLifetime
         // Timers are run by the tests that need them, at the moment they need them.
         ["DevHost:RunTimers"] = "false",
         ["DevHost:MasterKey"] = TestSecrets.MasterKey,
+        ["DevHost:FunctionKey"] = TestSecrets.FunctionKey,
         ["CLEANUP_SCHEDULE"] = "0 30 3 * * *",
         ["OUTBOX_SWEEP_SCHEDULE"] = "30 * * * * *",
         ["CLOSE_POLLS_SCHEDULE"] = "0 * * * * *",
         ["DEADLINE_REMINDERS_SCHEDULE"] = "15 * * * * *",
         ["PUSH_RECEIPTS_SCHEDULE"] = "0 */5 * * * *",
+        ["BACKLOG_METRICS_SCHEDULE"] = "45 * * * * *",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 

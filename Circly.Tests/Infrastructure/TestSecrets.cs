@@ -18,4 +18,7 @@ public static class TestSecrets
 
     /// <summary>The host's master key, which DevHost's admin API demands as the host does.</summary>
     public static readonly string MasterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A function key, which functions of AuthorizationLevel.Function demand (DevHost as the host).</summary>
+    public static readonly string FunctionKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 }

@@ -217,7 +217,7 @@ public sealed class PushSenderTests(CirclyStack stack, PushStack push)
         await Eventually.TrueAsync(() => push.PoisonHoldsAsync(batch.BatchId), TimeSpan.FromSeconds(60), "the batch to reach push-batches-poison");
         // maxDequeueCount (5) deliveries, each with Expo:SendAttempts (3) calls.
         Assert.Equal(15, Expo.SendsTo(Tokens(devices)).Count);
-        var health = await app.Client.GetAsync("/health/detailed");
+        var health = await app.Client.GetWithFunctionKeyAsync("/health/detailed");
         Assert.Equal(HttpStatusCode.OK, health.Status);
         Assert.Equal("degraded", health.Data.GetProperty("status").GetString());
         Assert.True(health.Data.GetProperty("queues").GetProperty(StorageNames.PushBatchesQueue).GetProperty("poisonMessages").GetInt32() >= 1);

@@ -4,6 +4,7 @@ using Azure.Storage.Queues;
 using Circly.Core.Notifications;
 using Circly.Core.Storage;
 using Circly.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Circly.Tests.Notifications;
 
@@ -37,7 +38,7 @@ public sealed class PushStack : IAsyncLifetime
     }
 
     /// <summary>DevHost with fast queue retries, Expo at the test server, no pacing unless <paramref name="change"/> sets it.</summary>
-    public Task<TestApp> StartAppAsync(CirclyStack stack, Action<Dictionary<string, string?>>? change = null)
+    public Task<TestApp> StartAppAsync(CirclyStack stack, Action<Dictionary<string, string?>>? change = null, Action<IServiceCollection>? configureServices = null)
     {
         var settings = CirclyStack.Settings(stack.DatabaseConnectionString, Azurite.ConnectionString);
         settings["Database:MigrateOnStartup"] = "false";
@@ -49,7 +50,7 @@ public sealed class PushStack : IAsyncLifetime
         settings["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00";
         settings["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.200";
         change?.Invoke(settings);
-        return TestApp.StartAsync(settings);
+        return TestApp.StartAsync(settings, configureServices: configureServices);
     }
 
     public QueueClient Queue(string name) =>

@@ -89,3 +89,18 @@ fi
 # The database: roles, the circly database, the app's Entra principal (docs/DEPLOY.md). No
 # database secret exists any more: PostgreSQL accepts only Entra ID sign-ins.
 sh "$(dirname "$0")/database.sh" setup
+
+# The Function App was created before the secrets above and may have cached a failed resolution of
+# their Key Vault references (App Service keeps resolved references for up to 24 hours; a restart
+# does not refetch them). Ask it to resolve them again now, so that it starts with the values
+# instead of the literal "@Microsoft.KeyVault(...)" text, which options validation refuses.
+app="${AZURE_FUNCTION_APP_NAME:-}"
+group="${AZURE_RESOURCE_GROUP:-}"
+if [ -n "$app" ] && [ -n "$group" ]; then
+  subscription="${AZURE_SUBSCRIPTION_ID:-$(az account show --query id --output tsv)}"
+  az rest --method post --output none \
+    --url "https://management.azure.com/subscriptions/$subscription/resourceGroups/$group/providers/Microsoft.Web/sites/$app/config/configreferences/appsettings/refresh?api-version=2022-03-01"
+  echo "postprovision: refreshed the Key Vault references of '$app'."
+else
+  echo "postprovision: warning: AZURE_FUNCTION_APP_NAME or AZURE_RESOURCE_GROUP is not set; refresh the app's Key Vault references by hand (docs/DEPLOY.md)." >&2
+fi

@@ -46,15 +46,16 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' = {
     Application_Type: 'web'
     WorkspaceResourceId: logAnalytics.id
     IngestionMode: 'LogAnalytics'
-    // The Functions host authenticates with Entra ID (APPLICATIONINSIGHTS_AUTHENTICATION_STRING +
-    // Monitoring Metrics Publisher). Local auth stays on because the worker's Application Insights
-    // SDK sends with the connection string's instrumentation key.
-    DisableLocalAuth: false
+    // Entra ID only: the host and the worker's exporter both authenticate with the app's identity
+    // (APPLICATIONINSIGHTS_AUTHENTICATION_STRING + Monitoring Metrics Publisher), so the connection
+    // string alone, which is no secret, cannot be used to send telemetry.
+    DisableLocalAuth: true
     publicNetworkAccessForIngestion: 'Enabled'
     publicNetworkAccessForQuery: 'Enabled'
   }
 }
 
 output logAnalyticsName string = logAnalytics.name
+output logAnalyticsId string = logAnalytics.id
 output applicationInsightsName string = applicationInsights.name
 output applicationInsightsConnectionString string = applicationInsights.properties.ConnectionString

@@ -370,6 +370,7 @@ module storage 'modules/storage.bicep' = {
     containerNames: blobContainerNames
     queueNames: queueNames
     tableNames: tableNames
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
   }
 }
 
@@ -382,6 +383,7 @@ module keyVault 'modules/keyvault.bicep' = {
     tags: tags
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
     enablePurgeProtection: keyVaultEnablePurgeProtection
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
   }
 }
 
@@ -396,6 +398,22 @@ module network 'modules/network.bicep' = if (privateNetworking) {
     appSubnetPrefix: appSubnetPrefix
     postgresSubnetPrefix: postgresSubnetPrefix
     postgresPrivateDnsZoneName: '${names.postgres}.private.postgres.database.azure.com'
+  }
+}
+
+// In private networking Storage and Key Vault have no public access: the app reaches them here.
+module privateEndpoints 'modules/private-endpoints.bicep' = if (privateNetworking) {
+  name: 'private-endpoints'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    vnetId: network!.outputs.vnetId
+    subnetId: network!.outputs.endpointsSubnetId
+    storageAccountId: storage.outputs.id
+    storageAccountName: storage.outputs.name
+    keyVaultId: keyVault.outputs.id
+    keyVaultName: keyVault.outputs.name
   }
 }
 
@@ -601,6 +619,7 @@ module functionApp 'modules/functionapp.bicep' = {
   // which then refreshes the references (InfraContractTests check both).
   dependsOn: [
     rbac
+    privateEndpoints
   ]
 }
 

@@ -60,6 +60,36 @@ public sealed partial class OperationsContractTests
     }
 
     [Fact]
+    public async Task InPrivateNetworkingStorageAndKeyVaultTurnPublicAccessOffAndGetPrivateEndpoints()
+    {
+        var (template, resources) = await BuiltTemplateAsync();
+
+        // Both take their public access from a parameter that main.bicep sets from privateNetworking.
+        foreach (var type in new[] { "Microsoft.Storage/storageAccounts", "Microsoft.KeyVault/vaults" })
+        {
+            var resource = Assert.Single(resources, r => Type(r) == type);
+            Assert.Equal("[parameters('publicNetworkAccess')]", resource["properties"]!["publicNetworkAccess"]!.GetValue<string>());
+        }
+        Assert.Equal(2, CountOf(template, "\"publicNetworkAccess\": \"[if(parameters('privateNetworking'), createObject('value', 'Disabled'), createObject('value', 'Enabled'))]\""));
+        Assert.Single(resources, r => Type(r) == "Microsoft.Network/privateEndpoints");
+        foreach (var groupId in new[] { "blob", "queue", "table", "vault" })
+        {
+            Assert.Contains($"\"groupId\": \"{groupId}\"", template, StringComparison.Ordinal);
+        }
+        Assert.Single(resources, r => Type(r) == "Microsoft.Network/privateEndpoints/privateDnsZoneGroups");
+    }
+
+    private static int CountOf(string text, string value)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+        return count;
+    }
+
+    [Fact]
     public async Task EveryQueryFileIsInTheBuiltTemplateAndEveryAlertQueryIsOneOfThem()
     {
         var (template, _) = await BuiltTemplateAsync();

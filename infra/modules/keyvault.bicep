@@ -14,6 +14,13 @@ param location string
 @description('Tags for the vault.')
 param tags object
 
+@description('Public network access: Disabled in private networking, where the VNet reaches the vault through private endpoints.')
+@allowed([
+  'Enabled'
+  'Disabled'
+])
+param publicNetworkAccess string = 'Enabled'
+
 @description('Days a deleted vault or secret can be recovered (7-90).')
 @minValue(7)
 @maxValue(90)
@@ -40,11 +47,12 @@ resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
     enabledForDeployment: false
     enabledForDiskEncryption: false
     enabledForTemplateDeployment: false
-    // App Service resolves Key Vault references from outside any virtual network here, and Flex
-    // Consumption has no fixed outbound addresses: access is by Entra ID (RBAC) only.
-    publicNetworkAccess: 'Enabled'
+    // Without a VNet, App Service resolves Key Vault references from outside any network and Flex
+    // Consumption has no fixed outbound addresses: access is by Entra ID (RBAC) only. With one,
+    // the VNet-integrated app resolves them through the vault's private endpoint.
+    publicNetworkAccess: publicNetworkAccess
     networkAcls: {
-      defaultAction: 'Allow'
+      defaultAction: publicNetworkAccess == 'Enabled' ? 'Allow' : 'Deny'
       bypass: 'AzureServices'
     }
   }

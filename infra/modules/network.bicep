@@ -20,6 +20,9 @@ param appSubnetPrefix string = '10.40.1.0/24'
 @description('Subnet delegated to PostgreSQL Flexible Server.')
 param postgresSubnetPrefix string = '10.40.2.0/24'
 
+@description('Subnet for the private endpoints of Storage and Key Vault.')
+param endpointsSubnetPrefix string = '10.40.3.0/24'
+
 @description('Private DNS zone for the PostgreSQL server; must end in .postgres.database.azure.com.')
 param postgresPrivateDnsZoneName string
 
@@ -72,7 +75,20 @@ resource vnet 'Microsoft.Network/virtualNetworks@2025-05-01' = {
           privateLinkServiceNetworkPolicies: 'Enabled'
         }
       }
+      {
+        name: 'snet-endpoints'
+        properties: {
+          addressPrefix: endpointsSubnetPrefix
+          defaultOutboundAccess: false
+          privateEndpointNetworkPolicies: 'Disabled'
+          privateLinkServiceNetworkPolicies: 'Enabled'
+        }
+      }
     ]
+  }
+
+  resource endpointsSubnet 'subnets' existing = {
+    name: 'snet-endpoints'
   }
 
   resource appSubnet 'subnets' existing = {
@@ -103,6 +119,8 @@ resource postgresDnsZone 'Microsoft.Network/privateDnsZones@2024-06-01' = {
 }
 
 output vnetName string = vnet.name
+output vnetId string = vnet.id
+output endpointsSubnetId string = vnet::endpointsSubnet.id
 output appSubnetId string = vnet::appSubnet.id
 output postgresSubnetId string = vnet::postgresSubnet.id
 // main.bicep deploys the server after this whole module, so the zone is linked by then.

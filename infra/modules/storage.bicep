@@ -13,6 +13,13 @@ param location string
 @description('Tags for the account.')
 param tags object
 
+@description('Public network access: Disabled in private networking, where the VNet reaches the account through private endpoints.')
+@allowed([
+  'Enabled'
+  'Disabled'
+])
+param publicNetworkAccess string = 'Enabled'
+
 @description('Replication: Standard_LRS is cheapest; Standard_ZRS survives a zone outage.')
 @allowed([
   'Standard_LRS'
@@ -55,11 +62,12 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
     isSftpEnabled: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    // Flex Consumption instances have no fixed outbound addresses, so the account stays reachable
-    // over its public endpoint; access is by Entra ID (RBAC) only.
-    publicNetworkAccess: 'Enabled'
+    // Without a VNet, Flex Consumption instances have no fixed outbound addresses, so the account
+    // stays reachable over its public endpoint, access by Entra ID (RBAC) only. With one, only
+    // through the private endpoints of modules/private-endpoints.bicep.
+    publicNetworkAccess: publicNetworkAccess
     networkAcls: {
-      defaultAction: 'Allow'
+      defaultAction: publicNetworkAccess == 'Enabled' ? 'Allow' : 'Deny'
       bypass: 'AzureServices'
     }
   }

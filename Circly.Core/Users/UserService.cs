@@ -66,11 +66,11 @@ public sealed class UserService
         return new PushTokenRegistration(token, platform, true);
     }
 
-    /// <summary>For the notification fan-out: (user, token) for every active device of these users, in one query.</summary>
     /// <summary>Deactivates the account's push tokens; the number that were active (0 when none: idempotent).</summary>
     public Task<int> RemovePushTokensAsync(Guid userId, CancellationToken cancellationToken) =>
         _repository.DeactivatePushTokensOfAsync(userId, cancellationToken);
 
+    /// <summary>For the notification fan-out: (user, token) for every active device of these users, in one query.</summary>
     public Task<IReadOnlyList<UserPushToken>> GetActivePushTokensAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken) =>
         userIds.Count == 0
             ? Task.FromResult<IReadOnlyList<UserPushToken>>([])

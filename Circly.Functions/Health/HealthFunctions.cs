@@ -18,7 +18,7 @@ public sealed class HealthFunctions(HttpApi api, HealthService health)
     /// <summary>
     /// PostgreSQL, queues (with poison counts) and tables, each with status and latency. 503 when any
     /// is down. Not public: it tells an attacker what is struggling, so the host demands a function
-    /// key (x-functions-key or ?code=). An admin token will open it too once admin sign-in lands.
+    /// key (x-functions-key or ?code=) before the function runs, so a bearer token alone never opens it.
     /// </summary>
     [Function(nameof(GetHealthDetailed))]
     public Task<IResult> GetHealthDetailed(

@@ -17,8 +17,12 @@ public sealed partial class QueueTriggerListener(
     IServiceProvider services,
     ILogger<QueueTriggerListener> logger) : BackgroundService
 {
-    // How long a message stays hidden while the function runs; the host renews a similar lease.
-    private static readonly TimeSpan ProcessingLease = TimeSpan.FromMinutes(5);
+    // How long a message stays hidden while the function runs: the host's QueueListener takes
+    // messages with a fixed 10-minute visibility (renewed halfway while the function runs; here
+    // functionTimeout, 5 min, ends a run first). As on the host, a message whose release fails after
+    // a failed run (storage down) stays hidden until this runs out; an outbox event in it is sent
+    // again sooner by the outbox sweep (Outbox:RedeliverAfter, docs/ARCHITECTURE.md "Outbox").
+    private static readonly TimeSpan ProcessingLease = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly QueueClient _queue = queues.GetQueueClient(function.QueueName);

@@ -5,10 +5,18 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Circly.Functions.Notifications;
 
-public sealed class FanOutFunction(NotificationFanOut fanOut)
+public sealed class FanOutFunction(NotificationFanOut fanOut, OutboxDelivery delivery)
 {
-    /// <summary>One outbox event → inbox entries and push batches. At-least-once delivery is fine: it is idempotent.</summary>
+    /// <summary>
+    /// One outbox event → inbox entries and push batches. At-least-once delivery is fine: it is
+    /// idempotent. Only when all of it is done is the event consumed: until then the outbox sweep
+    /// sends it again (a lost message, a run killed half-way).
+    /// </summary>
     [Function(nameof(FanOutEvent))]
-    public Task FanOutEvent([QueueTrigger(StorageNames.OutboxEventsQueue)] string message, CancellationToken cancellationToken) =>
-        fanOut.HandleAsync(OutboxWriter.Parse(message), cancellationToken);
+    public async Task FanOutEvent([QueueTrigger(StorageNames.OutboxEventsQueue)] string message, CancellationToken cancellationToken)
+    {
+        var outboxEvent = OutboxWriter.Parse(message);
+        await fanOut.HandleAsync(outboxEvent, cancellationToken);
+        await delivery.MarkConsumedAsync(outboxEvent.EventId, cancellationToken);
+    }
 }

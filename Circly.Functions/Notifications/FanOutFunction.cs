@@ -9,14 +9,15 @@ public sealed class FanOutFunction(NotificationFanOut fanOut, OutboxDelivery del
 {
     /// <summary>
     /// One outbox event → inbox entries and push batches. At-least-once delivery is fine: it is
-    /// idempotent. Only when all of it is done is the event consumed: until then the outbox sweep
-    /// sends it again (a lost message, a run killed half-way).
+    /// idempotent. The last step lists the batches; the event is consumed once the push sender has
+    /// finished each (PushFunctions). Until then the outbox sweep sends it again (a lost message, a
+    /// lost batch, a run killed half-way).
     /// </summary>
     [Function(nameof(FanOutEvent))]
     public async Task FanOutEvent([QueueTrigger(StorageNames.OutboxEventsQueue)] string message, CancellationToken cancellationToken)
     {
         var outboxEvent = OutboxWriter.Parse(message);
-        await fanOut.HandleAsync(outboxEvent, cancellationToken);
-        await delivery.MarkConsumedAsync(outboxEvent.EventId, cancellationToken);
+        var report = await fanOut.HandleAsync(outboxEvent, cancellationToken);
+        await delivery.FannedOutAsync(outboxEvent.EventId, report.BatchIds, cancellationToken);
     }
 }

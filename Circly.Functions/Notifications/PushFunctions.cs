@@ -1,21 +1,24 @@
 using Circly.Core.Notifications;
+using Circly.Core.Outbox;
 using Circly.Core.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
 namespace Circly.Functions.Notifications;
 
-public sealed partial class PushFunctions(PushSender sender, PushReceiptChecker receipts, ILogger<PushFunctions> logger)
+public sealed partial class PushFunctions(PushSender sender, PushReceiptChecker receipts, OutboxDelivery delivery, ILogger<PushFunctions> logger)
 {
     /// <summary>
     /// One push batch (≤ 100 notifications of one event) to Expo. An exception gives the message back
     /// to the queue (Expo unavailable) or, after host.json's maxDequeueCount, to push-batches-poison
-    /// (also where an invalid batch ends).
+    /// (also where an invalid batch ends). Done, it counts towards its outbox event's delivery.
     /// </summary>
     [Function(nameof(SendPushBatch))]
     public async Task SendPushBatch([QueueTrigger(StorageNames.PushBatchesQueue)] string message, CancellationToken cancellationToken)
     {
-        var report = await sender.SendAsync(PushBatches.Parse(message), cancellationToken);
+        var batch = PushBatches.Parse(message);
+        var report = await sender.SendAsync(batch, cancellationToken);
+        await delivery.BatchDoneAsync(batch.EventId, batch.BatchId, cancellationToken);
         LogSent(logger, report.Messages, report.Accepted, report.AlreadySent, report.TicketErrors, report.Rejected, report.Unknown, report.Deactivated);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Circly.Core.Storage;
 using Circly.Tests.Infrastructure;
 using Circly.Tests.Polls;
@@ -8,10 +9,10 @@ using Npgsql;
 namespace Circly.Tests.Notifications;
 
 /// <summary>
-/// An outbox event is delivered when its consumer has finished with it, not when the queue took
-/// it: an event whose message is lost after dispatch is dispatched again by the sweep, and every
-/// recipient still gets exactly one inbox entry and one push. Each test has its own database, since
-/// the sweep it runs is global.
+/// An outbox event is delivered when its consumers have finished with it (the fan-out, then the
+/// push sender with every batch), not when a queue took it: an event whose message or push batch is
+/// lost is dispatched again by the sweep, and every recipient still gets exactly one inbox entry and
+/// one push. Each test has its own database, since the sweep it runs is global.
 /// </summary>
 [Collection(PushPipelineCollection.Name)]
 public sealed class OutboxRedeliveryTests(CirclyStack stack, PushStack push)
@@ -56,6 +57,41 @@ public sealed class OutboxRedeliveryTests(CirclyStack stack, PushStack push)
             Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
         }
         Assert.Equal(2, (await EventOfAsync(database, pollId)).Attempts);
+    }
+
+    [Fact]
+    public async Task AnEventWhosePushBatchIsLostAfterTheFanOutStaysUnconsumedAndItsRedeliveryPushesEveryoneOnce()
+    {
+        var database = await stack.Postgres.CreateDatabaseAsync();
+        await using var writer = await StartAppAsync(database, runQueues: false);
+        var circle = await writer.Client.NewCircleAsync(size: 4);
+        var tokens = await FanOutTests.RegisterTokensAsync(writer, circle.Others);
+        var pollId = await CreatePollAsync(writer, database, circle);
+
+        // The fan-out runs (its inbox entries written, its push batch queued) and the store then loses the batch.
+        var outboxQueue = push.Queue(StorageNames.OutboxEventsQueue);
+        var taken = Assert.Single((await outboxQueue.ReceiveMessagesAsync(1)).Value);
+        await outboxQueue.DeleteMessageAsync(taken.MessageId, taken.PopReceipt);
+        using (var fanOut = await writer.Client.RunFunctionAsync("FanOutEvent", Encoding.UTF8.GetString(Convert.FromBase64String(taken.Body.ToString()))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, fanOut.StatusCode);
+        }
+        await push.Queue(StorageNames.PushBatchesQueue).ClearMessagesAsync();
+        Assert.Null((await EventOfAsync(database, pollId)).ConsumedAt);
+        Assert.Equal(new[] { 1, 1, 1 }, await FanOutTests.InboxCountsAsync(writer, circle.Others));
+
+        await Eventually.TrueAsync(async () => await DispatchedLongerAgoThanAsync(database, (await EventOfAsync(database, pollId)).Id, TimeSpan.FromSeconds(1)),
+            TimeSpan.FromSeconds(30), "the redelivery bound to pass");
+        using (var sweep = await writer.Client.RunFunctionAsync("OutboxSweep"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, sweep.StatusCode);
+        }
+        await using var consumer = await StartAppAsync(database, runQueues: true);
+        await Eventually.TrueAsync(async () => (await EventOfAsync(database, pollId)).ConsumedAt is not null, TimeSpan.FromSeconds(60), "the event to be consumed");
+        await push.WaitUntilQueueIsEmptyAsync();
+
+        Assert.All(tokens.Values, t => Assert.Single(push.Expo.Delivered(t)));
+        Assert.Equal(new[] { 1, 1, 1 }, await FanOutTests.InboxCountsAsync(consumer, circle.Others));
     }
 
     [Fact]

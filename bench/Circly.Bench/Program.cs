@@ -35,12 +35,15 @@ switch (command)
         break;
     case "run":
         return await BenchRun.RunAsync(args.Skip(1).ToArray());
+    case "faults":
+        return await FaultRun.RunAsync(args.Skip(1).ToArray());
     default:
         await Console.Error.WriteLineAsync("""
             usage: Circly.Bench ratelimit-cost <postgres-connection> <storage-connection> [hits]
                    Circly.Bench cleanup-cost <postgres-connection> <api-url> <outbox-rows> [rounds]
                    Circly.Bench sharecard-cost <postgres-connection> <storage-connection> [renders] [answers]
                    Circly.Bench run [votes|limit|mixed|results|fanout|closing|growth ...]   (environment from bench/run.sh)
+                   Circly.Bench faults [1 2 3 4 5]   (environment from bench/run.sh faults)
             """);
         return 2;
 }

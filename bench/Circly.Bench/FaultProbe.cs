@@ -10,7 +10,8 @@ using Npgsql;
 namespace Circly.Bench;
 
 /// <summary>How the polls of one fan-out reached their recipients, counted at the Expo test server, in the inbox table and in the outbox.</summary>
-public sealed record DeliveryCount(int Expected, int Delivered, int Missing, int Duplicates, int ReportedFailed, int InboxMissing, int Events, int EventsUnconsumed, int PollsOpen, int DuplicateEvents);
+/// <param name="InDoubt">Not delivered, and claimed by a sender that never recorded an answer (a process killed mid-send): at most once, so never sent again.</param>
+public sealed record DeliveryCount(int Expected, int Delivered, int Missing, int Duplicates, int ReportedFailed, int InDoubt, int InboxMissing, int Events, int EventsUnconsumed, int PollsOpen, int DuplicateEvents);
 
 /// <summary>
 /// Reads what a fault did: each recipient's pushes at the Expo test server (by token and poll), the
@@ -53,8 +54,8 @@ public sealed class FaultProbe(NpgsqlDataSource db, string storage, ExpoBenchSer
             """, new { polls = polls.Select(p => p.ToString()).ToArray() })).ToList();
         var open = await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM polls WHERE id = ANY(@polls) AND NOT is_closed", new { polls = polls.ToArray() });
 
-        var failed = full ? await FailedAsync(events) : new Dictionary<Guid, int>();
-        int delivered = 0, missing = 0, duplicates = 0, reportedFailed = 0;
+        var (failed, sending) = full ? await ClaimsAsync(events) : ([], []);
+        int delivered = 0, missing = 0, duplicates = 0, reportedFailed = 0, inDoubt = 0;
         var eventOfPoll = events.GroupBy(e => e.PollId).ToDictionary(g => g.Key, g => g.First());
         foreach (var poll in recipients.GroupBy(r => r.PollId))
         {
@@ -67,22 +68,27 @@ public sealed class FaultProbe(NpgsqlDataSource db, string storage, ExpoBenchSer
                 notDelivered += accepted == 0 ? 1 : 0;
             }
             // Claims hold no token (a keyed hash), so failures are matched by their number per event.
-            var failures = eventOfPoll.TryGetValue(poll.Key, out var e) ? failed.GetValueOrDefault(e.Id) : 0;
-            reportedFailed += Math.Min(notDelivered, failures);
-            missing += Math.Max(0, notDelivered - failures);
+            var known = eventOfPoll.TryGetValue(poll.Key, out var e);
+            var failures = Math.Min(notDelivered, known ? failed.GetValueOrDefault(e!.Id) : 0);
+            var doubtful = Math.Min(notDelivered - failures, known ? sending.GetValueOrDefault(e!.Id) : 0);
+            reportedFailed += failures;
+            inDoubt += doubtful;
+            missing += notDelivered - failures - doubtful;
         }
         var inboxMissing = full ? await InboxMissingAsync(recipients, eventOfPoll) : 0;
         var duplicateEvents = events.Count - eventOfPoll.Count;
-        return new DeliveryCount(recipients.Count, delivered, missing, duplicates, reportedFailed, inboxMissing, events.Count, events.Count(e => !e.Consumed), open, duplicateEvents);
+        return new DeliveryCount(recipients.Count, delivered, missing, duplicates, reportedFailed, inDoubt, inboxMissing, events.Count, events.Count(e => !e.Consumed), open, duplicateEvents);
     }
 
     /// <summary>
-    /// Per event, the pushes that ended as a recorded failure: claims whose ticket is an error,
-    /// rejected or unknown, and messages of its batches in the poison queue (given back, never sent).
+    /// Per event, the pushes that ended as a recorded failure (claims whose ticket is an error,
+    /// rejected or unknown, and messages of its batches in the poison queue: given back, never sent),
+    /// and the claims still "sending" (no answer was ever recorded).
     /// </summary>
-    private async Task<Dictionary<Guid, int>> FailedAsync(IReadOnlyList<OutboxRow> events)
+    private async Task<(Dictionary<Guid, int> Failed, Dictionary<Guid, int> Sending)> ClaimsAsync(IReadOnlyList<OutboxRow> events)
     {
         var failed = new Dictionary<Guid, int>();
+        var sending = new Dictionary<Guid, int>();
         var poison = new QueueClient(storage, StorageNames.PoisonQueueOf(StorageNames.PushBatchesQueue));
         if (await poison.ExistsAsync())
         {
@@ -103,9 +109,13 @@ public sealed class FaultProbe(NpgsqlDataSource db, string storage, ExpoBenchSer
                 {
                     failed[e.Id] = failed.GetValueOrDefault(e.Id) + 1;
                 }
+                else if (claim.GetString("Status") is "sending")
+                {
+                    sending[e.Id] = sending.GetValueOrDefault(e.Id) + 1;
+                }
             }
         }
-        return failed;
+        return (failed, sending);
     }
 
     private async Task<int> InboxMissingAsync(IReadOnlyList<Recipient> recipients, IReadOnlyDictionary<Guid, OutboxRow> eventOfPoll)

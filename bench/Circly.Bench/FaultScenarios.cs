@@ -267,10 +267,10 @@ public sealed class FaultScenarios(FaultStack stack, NpgsqlDataSource db, LoadGe
         // Duplicates can only show after the fact: give late copies a moment to arrive.
         await Task.Delay(TimeSpan.FromSeconds(5));
         var count = await probe.CountAsync(polls, full: true);
-        var clean = count.Missing == 0 && count.Duplicates == 0 && count.InboxMissing == 0 && count.EventsUnconsumed == 0 && count.DuplicateEvents == 0
+        var clean = count.Missing == 0 && count.InDoubt == 0 && count.Duplicates == 0 && count.InboxMissing == 0 && count.EventsUnconsumed == 0 && count.DuplicateEvents == 0
             && count.PollsOpen == 0 && traffic.Count(s => s is >= 500 and not 503) == 0;
         Rows.Add(new FaultRow(scenario, fault, "—",
-            $"{count.Expected} expected: {count.Delivered} delivered, {count.ReportedFailed} recorded failed, {count.Missing} missing, {count.Duplicates} duplicates",
+            $"{count.Expected} expected: {count.Delivered} delivered, {count.ReportedFailed} recorded failed, {count.InDoubt} in doubt, {count.Missing} missing, {count.Duplicates} duplicates",
             $"{count.InboxMissing} missing; events {count.Events} for {polls.Count} polls ({count.DuplicateEvents} extra), {count.EventsUnconsumed} unconsumed, {count.PollsOpen} polls left open",
             traffic.Failures(200, 202), recovered is { } r ? $"whole {r:0.0} s after {(scenario.StartsWith("4.", StringComparison.Ordinal) ? "the start" : "the restart")}" : $"not whole within {DeliveryDeadline.TotalMinutes:0} min",
             peak.Stop(), clean, notes));

@@ -24,21 +24,8 @@ public sealed class FaultProbe(NpgsqlDataSource db, string storage, ExpoBenchSer
 
     private sealed record OutboxRow(Guid Id, Guid PollId, DateTime CreatedAt, bool Consumed);
 
+    /// <summary>The token DataLoader.GiveEveryoneADeviceAsync gave the user.</summary>
     public static string TokenOf(Guid userId) => $"ExponentPushToken[bench{userId:N}]";
-
-    /// <summary>Every bench user gets a device and a daily cap no scenario reaches; earlier days' counts go.</summary>
-    public async Task PrepareDevicesAsync()
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        await connection.ExecuteAsync("""
-            INSERT INTO push_tokens (user_id, token, platform)
-            SELECT id, 'ExponentPushToken[bench' || replace(id::text, '-', '') || ']', 'ios' FROM users
-            ON CONFLICT DO NOTHING;
-            INSERT INTO notification_settings (user_id, max_per_day) SELECT id, 100 FROM users
-            ON CONFLICT (user_id) DO UPDATE SET max_per_day = 100;
-            DELETE FROM notification_daily_counts;
-            """);
-    }
 
     /// <summary>Pushes counted so far for these polls' results: (delivered, missing) without the slower checks.</summary>
     public async Task<DeliveryCount> CountAsync(IReadOnlyCollection<Guid> polls, bool full)

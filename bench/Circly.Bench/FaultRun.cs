@@ -78,7 +78,7 @@ internal static class FaultRun
         await progress.StepAsync("loading data: 400 users, 50 circles");
         await data.LoadBaseAsync(400, 50, closedPerCircle: 0);
         var probe = new FaultProbe(db, storage, expo);
-        await probe.PrepareDevicesAsync();
+        await data.GiveEveryoneADeviceAsync();
 
         var scenarios = new FaultScenarios(stack, db, http, data, probe, expo, apiSettings, progress);
         var selected = only.Length == 0 ? ["1", "2", "3", "4", "5"] : only;

@@ -110,11 +110,7 @@ public sealed class FaultScenarios(FaultStack stack, NpgsqlDataSource db, LoadGe
         var traffic = new FaultTraffic();
         using var reading = new CancellationTokenSource();
         var readers = traffic.ReadAsync(http, data.Users, 2, reading.Token);
-        await CloseAsync(traffic);
-        var expected = (await probe.CountAsync(polls, full: false)).Expected;
-        await FaultStack.WaitUntilAsync(async () => (await probe.CountAsync(polls, full: false)).Delivered >= expected / 4, TimeSpan.FromMinutes(3), "a quarter of the pushes");
-        await stack.KillAzuriteAsync();
-        var killed = (await probe.CountAsync(polls, full: false)).Delivered;
+        var (expected, killed) = await CloseAndKillMidwayAsync(polls, traffic, stack.KillAzuriteAsync);
         await Task.Delay(TimeSpan.FromSeconds(5));
         stack.StartAzurite();
         await stack.WaitForAzuriteAsync();
@@ -133,11 +129,7 @@ public sealed class FaultScenarios(FaultStack stack, NpgsqlDataSource db, LoadGe
         var polls = await ExpiredPollsAsync(10);
         var peak = new PeakMemory(stack);
         var traffic = new FaultTraffic();
-        await CloseAsync(traffic);
-        var expected = (await probe.CountAsync(polls, full: false)).Expected;
-        await FaultStack.WaitUntilAsync(async () => (await probe.CountAsync(polls, full: false)).Delivered >= expected / 4, TimeSpan.FromMinutes(3), "a quarter of the pushes");
-        await stack.KillApiAsync();
-        var killed = (await probe.CountAsync(polls, full: false)).Delivered;
+        var (expected, killed) = await CloseAndKillMidwayAsync(polls, traffic, stack.KillApiAsync);
         await stack.StartApiAsync(apiSettings);
         var back = DateTime.UtcNow;
         var recovered = await probe.WaitDeliveredAsync(polls, DeliveryDeadline, progress);
@@ -251,6 +243,16 @@ public sealed class FaultScenarios(FaultStack stack, NpgsqlDataSource db, LoadGe
         var circles = data.Circles.OrderBy(c => c.Members.Length).Take(count).ToList();
         var created = await data.CreatePollsAsync(circles, DataLoader.PollKind.Expired, withOptions: false);
         return created.Select(c => c.Poll).ToList();
+    }
+
+    /// <summary>Closes the polls, and once a quarter of their pushes arrived, kills; returns the recipients and the pushes before the kill.</summary>
+    private async Task<(int Expected, int Killed)> CloseAndKillMidwayAsync(IReadOnlyList<Guid> polls, FaultTraffic traffic, Func<Task> kill)
+    {
+        await CloseAsync(traffic);
+        var expected = (await probe.CountAsync(polls, full: false)).Expected;
+        await FaultStack.WaitUntilAsync(async () => (await probe.CountAsync(polls, full: false)).Delivered >= expected / 4, TimeSpan.FromMinutes(3), "a quarter of the pushes");
+        await kill();
+        return (expected, (await probe.CountAsync(polls, full: false)).Delivered);
     }
 
     private async Task CloseAsync(FaultTraffic traffic)

@@ -9,8 +9,11 @@ using Npgsql;
 
 namespace Circly.Bench;
 
-/// <summary>How the polls of one fan-out reached their recipients, counted at the Expo test server, in the inbox table and in the outbox.</summary>
-/// <param name="InDoubt">Not delivered, and claimed by a sender that never recorded an answer (a process killed mid-send): at most once, so never sent again.</param>
+/// <summary>
+/// How the polls of one fan-out reached their recipients, counted at the Expo test server, in the
+/// inbox table and in the outbox. InDoubt: not delivered, and claimed by a sender that never recorded
+/// an answer (a process killed mid-send): pushes go at most once per device, so never sent again.
+/// </summary>
 public sealed record DeliveryCount(int Expected, int Delivered, int Missing, int Duplicates, int ReportedFailed, int InDoubt, int InboxMissing, int Events, int EventsUnconsumed, int PollsOpen, int DuplicateEvents);
 
 /// <summary>

@@ -40,6 +40,19 @@ public sealed class OutboxDelivery(NpgsqlDataSource dataSource, Microsoft.Extens
             ON CONFLICT (event_id, batch_id) DO UPDATE SET done = true;
             """, new { eventId, batchId }, cancellationToken);
 
+    /// <summary>
+    /// Whether the push sender already finished this batch: a batch message seen again after that (a
+    /// store that lost the message's deletion, and with it perhaps the claims that make a resend
+    /// harmless) is skipped on the database's word.
+    /// </summary>
+    public async Task<bool> IsBatchDoneAsync(Guid eventId, Guid batchId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM outbox_event_batches WHERE event_id = @eventId AND batch_id = @batchId AND done)",
+            new { eventId, batchId }, cancellationToken: cancellationToken));
+    }
+
     private async Task StepAsync(Guid eventId, string step, object parameters, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

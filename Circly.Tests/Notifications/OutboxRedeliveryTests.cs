@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using Azure.Data.Tables;
+using Circly.Core.Notifications;
 using Circly.Core.Storage;
 using Circly.Tests.Infrastructure;
 using Circly.Tests.Polls;
@@ -92,6 +94,39 @@ public sealed class OutboxRedeliveryTests(CirclyStack stack, PushStack push)
 
         Assert.All(tokens.Values, t => Assert.Single(push.Expo.Delivered(t)));
         Assert.Equal(new[] { 1, 1, 1 }, await FanOutTests.InboxCountsAsync(consumer, circle.Others));
+    }
+
+    [Fact]
+    public async Task APushBatchThatComesBackAfterItWasDoneSendsNothingEvenWhenItsClaimsAreGone()
+    {
+        var database = await stack.Postgres.CreateDatabaseAsync();
+        await using var app = await StartAppAsync(database, runQueues: true);
+        var circle = await app.Client.NewCircleAsync(size: 4);
+        var tokens = await FanOutTests.RegisterTokensAsync(app, circle.Others);
+        var pollId = await CreatePollAsync(app, database, circle);
+        await Eventually.TrueAsync(async () => (await EventOfAsync(database, pollId)).ConsumedAt is not null, TimeSpan.FromSeconds(60), "the first delivery");
+        Assert.All(tokens.Values, t => Assert.Single(push.Expo.Delivered(t)));
+
+        // A store killed before it persisted loses the batch message's deletion and the claims written with it.
+        var outboxEvent = await EventOfAsync(database, pollId);
+        Guid batchId;
+        DateTimeOffset createdAt;
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            batchId = await connection.QuerySingleAsync<Guid>("SELECT batch_id FROM outbox_event_batches WHERE event_id = @id", new { id = outboxEvent.Id });
+            createdAt = await connection.QuerySingleAsync<DateTimeOffset>("SELECT created_at FROM outbox_events WHERE id = @id", new { id = outboxEvent.Id });
+        }
+        var claims = new TableClient(push.Azurite.ConnectionString, StorageNames.PushTicketsTable);
+        var partition = $"c-{createdAt.UtcDateTime:yyyyMMdd}-{outboxEvent.Id:N}";
+        await foreach (var claim in claims.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}")))
+        {
+            await claims.DeleteEntityAsync(claim.PartitionKey, claim.RowKey);
+        }
+        await push.EnqueueAsync(new PushBatch(batchId, outboxEvent.Id, tokens.Select(t => new PushMessage(t.Key, t.Value, "New poll in your circle 🗳️", "Who?",
+            new Dictionary<string, string> { ["pollId"] = pollId.ToString(), ["type"] = NotificationTypes.PollCreated })).ToList(), createdAt));
+        await push.WaitUntilQueueIsEmptyAsync();
+
+        Assert.All(tokens.Values, t => Assert.Single(push.Expo.Delivered(t)));
     }
 
     [Fact]

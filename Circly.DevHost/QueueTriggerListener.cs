@@ -67,7 +67,21 @@ public sealed partial class QueueTriggerListener(
             await FunctionInvoker.InvokeQueueAsync(function, services, Decode(message), message, stoppingToken);
             await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
         }
-        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down mid-run: the host lets a running function finish before it stops; this
+            // host cancels it, so it gives the message back at once rather than leave it hidden for
+            // the lease (10 minutes) behind a stopped app.
+            try
+            {
+                await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+            }
+            catch (RequestFailedException)
+            {
+                // Already completed, or storage is gone: the lease runs out by itself.
+            }
+        }
+        catch (Exception exception)
         {
             var failure = exception.InnerException ?? exception;
             LogFailed(logger, function.Name, message.MessageId, message.DequeueCount, failure.GetType().Name, failure.Message);

@@ -18,6 +18,7 @@ public sealed class FanOutFunction(NotificationFanOut fanOut, OutboxDelivery del
     {
         var outboxEvent = OutboxWriter.Parse(message);
         var report = await fanOut.HandleAsync(outboxEvent, cancellationToken);
-        await delivery.FannedOutAsync(outboxEvent.EventId, report.BatchIds, cancellationToken);
+        // The work is done: it is recorded even when the host is shutting down.
+        await delivery.FannedOutAsync(outboxEvent.EventId, report.BatchIds, CancellationToken.None);
     }
 }

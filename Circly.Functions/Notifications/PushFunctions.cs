@@ -24,7 +24,9 @@ public sealed partial class PushFunctions(PushSender sender, PushReceiptChecker 
             return;
         }
         var report = await sender.SendAsync(batch, cancellationToken);
-        await delivery.BatchDoneAsync(batch.EventId, batch.BatchId, cancellationToken);
+        // The pushes went out: that they did is recorded even when the host is shutting down (as the
+        // sender records its tickets), so the message completes instead of waiting out its lease.
+        await delivery.BatchDoneAsync(batch.EventId, batch.BatchId, CancellationToken.None);
         LogSent(logger, report.Messages, report.Accepted, report.AlreadySent, report.TicketErrors, report.Rejected, report.Unknown, report.Deactivated);
     }
 

@@ -40,7 +40,7 @@ switch (command)
             usage: Circly.Bench ratelimit-cost <postgres-connection> <storage-connection> [hits]
                    Circly.Bench cleanup-cost <postgres-connection> <api-url> <outbox-rows> [rounds]
                    Circly.Bench sharecard-cost <postgres-connection> <storage-connection> [renders] [answers]
-                   Circly.Bench run [votes|limit|mixed|results|fanout|closing|growth ...]   (environment from bench/run.sh)
+                   Circly.Bench run [votes|limit|ceiling|mixed|results|fanout|closing|growth ...]   (environment from bench/run.sh)
             """);
         return 2;
 }
@@ -48,7 +48,7 @@ return 0;
 
 internal static class BenchRun
 {
-    public static readonly string[] All = ["growth", "votes", "limit", "mixed", "results", "fanout", "closing"];
+    public static readonly string[] All = ["growth", "votes", "limit", "ceiling", "mixed", "results", "fanout", "closing"];
 
     public static async Task<int> RunAsync(string[] scenarios)
     {
@@ -84,9 +84,13 @@ internal static class BenchRun
             {
                 case "votes":
                     votes = (await scenarioRunner.VotesAsync()).Throughput;
+                    report.SetVotes(votes.Value);
                     break;
                 case "limit":
                     await scenarioRunner.PgBenchAsync(votes);
+                    break;
+                case "ceiling":
+                    await scenarioRunner.CeilingAsync();
                     break;
                 case "mixed":
                     await scenarioRunner.MixedAsync();

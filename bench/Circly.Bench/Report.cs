@@ -18,6 +18,11 @@ public sealed class Report
 
     public IReadOnlyDictionary<string, double> Values => _values;
 
+    private double? _voteLimit;
+    private double? _ceiling;
+    private double? _votes;
+    private RunResult? _mixedBest;
+
     public void Add(string scenario, string what, RunResult result, string unit)
     {
         var l = result.Latencies;
@@ -35,12 +40,45 @@ public sealed class Report
 
     public void AddRow(string row) => _rows.Add(row);
 
-    public void AddLimit(double tps, string latency, string pgbenchOutput, double? apiVotesPerSecond)
+    /// <summary>A pgbench row; the one with isLimit is what the API's votes/s are a ratio of.</summary>
+    public void AddLimit(string what, double tps, string latency, string pgbenchOutput, double? apiVotesPerSecond, bool isLimit)
     {
-        var ratio = apiVotesPerSecond is { } api ? string.Create(CultureInfo.InvariantCulture, $"API votes/s = {api / tps * 100:0}% of pgbench") : "run `votes` too for the ratio";
-        _rows.Add(string.Create(CultureInfo.InvariantCulture, $"| limit | the vote's SQL through pgbench, 16 clients | {tps:0} tps | | | | {latency}; {ratio} | |"));
-        _values["limit"] = tps;
-        _notes.Add("pgbench output (limit):\n\n```\n" + pgbenchOutput.Trim() + "\n```");
+        var ratio = apiVotesPerSecond is { } api ? string.Create(CultureInfo.InvariantCulture, $"API votes/s = {api / tps * 100:0}% of this") : "run `votes` too for the ratio";
+        _rows.Add(string.Create(CultureInfo.InvariantCulture, $"| limit | {what}, pgbench 16 clients | {tps:0} tps | | | | {latency}; {ratio} | |"));
+        if (isLimit)
+        {
+            _values["limit"] = tps;
+            _voteLimit = tps;
+        }
+        _notes.Add($"pgbench output ({what}):\n\n```\n" + pgbenchOutput.Trim() + "\n```");
+    }
+
+    /// <summary>A GET /health level; the best one is the HTTP ceiling mixed traffic is a ratio of.</summary>
+    public void AddCeiling(int concurrency, RunResult result)
+    {
+        Add("ceiling", $"GET /health (no I/O, no auth) through the same host, concurrency {concurrency}", result, "req/s");
+        _ceiling = Math.Max(_ceiling ?? 0, result.Throughput);
+    }
+
+    public void SetMixedBest(RunResult best) => _mixedBest = best;
+
+    public void SetVotes(double votesPerSecond) => _votes = votesPerSecond;
+
+    /// <summary>The run's ratios: what the targets are stated in, because absolute figures move with the machine.</summary>
+    public IEnumerable<string> Ratios()
+    {
+        if (_votes is { } votes && _voteLimit is { } limit)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"- votes: {votes:0} votes/s = **{votes / limit * 100:0}%** of the vote limit ({limit:0} tps, the one statement through pgbench); target ≥ 70%.");
+        }
+        if (_mixedBest is { } mixed && _ceiling is { } ceiling)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"- mixed: best level (concurrency {mixed.Concurrency}, p99 {Latencies.Ms(mixed.Latencies.Percentile(99))} ms) {mixed.Throughput:0} req/s = **{mixed.Throughput / ceiling * 100:0}%** of the HTTP ceiling ({ceiling:0} req/s on GET /health); target ≥ 40%.");
+        }
+        else if (_ceiling is { } onlyCeiling)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"- mixed: no level had p99 < 20 ms without errors; HTTP ceiling {onlyCeiling:0} req/s.");
+        }
     }
 
     public void Note(string scenario, string note) => _notes.Add($"{scenario}: {note}");
@@ -78,6 +116,17 @@ public sealed class Report
         foreach (var row in _rows)
         {
             text.AppendLine(row);
+        }
+        var ratios = Ratios().ToList();
+        if (ratios.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("Ratios in this run:");
+            text.AppendLine();
+            foreach (var ratio in ratios)
+            {
+                text.AppendLine(ratio);
+            }
         }
         return text.ToString();
     }

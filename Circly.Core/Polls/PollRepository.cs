@@ -35,6 +35,8 @@ internal sealed record NewOption(Guid MemberId, string Nickname, int DisplayOrde
 
 internal sealed record VoteOutcome(bool Counted, int VisibleVotes);
 
+internal sealed record PollTag(int Version, bool IsClosed, DateTimeOffset Deadline, bool Voted);
+
 internal sealed record ListedPoll(
     Guid Id, Guid CircleId, string QuestionText, DateTimeOffset Deadline, bool IsClosed, int TotalVotes, int TotalParticipants,
     bool IsCreator, DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt, long Total);
@@ -61,6 +63,25 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
         var options = (await results.ReadAsync<OptionRow>()).ToList();
         var voted = await results.ReadSingleAsync<bool>();
         return poll is null ? null : new PollState(poll, options, voted);
+    }
+
+    /// <summary>
+    /// What a poll's ETag is made of, in one statement, for a caller who may see the poll: it is
+    /// active, the caller is an active member of its circle and neither they nor its creator
+    /// blocked the other (the same rules as PollService's full read). Null otherwise.
+    /// </summary>
+    public async Task<PollTag?> FindTagAsync(Guid pollId, Guid userId, byte[] voterHash, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT p.version, p.is_closed, p.deadline,
+                   EXISTS (SELECT 1 FROM poll_participations pp WHERE pp.poll_id = p.id AND pp.voter_hash = @voterHash) AS voted
+            FROM polls p
+            JOIN active_circle_members me ON me.circle_id = p.circle_id AND me.user_id = @userId
+            WHERE p.id = @pollId AND p.is_active
+              AND NOT EXISTS (SELECT 1 FROM user_separations s WHERE s.user_id = @userId AND s.other_id = p.creator_id)
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<PollTag>(new CommandDefinition(sql, new { pollId, userId, voterHash }, cancellationToken: cancellationToken));
     }
 
     public async Task<Guid> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid circleId, Guid creatorId, Guid templateId,

@@ -219,6 +219,18 @@ public sealed class PollService
     }
 
     /// <summary>
+    /// The ETag GetAsync (results: false) or GetResultsAsync (results: true) would answer with, from
+    /// the poll row's version alone in one statement, so a conditional read that still matches is a
+    /// 304 without loading options or counts. Null when the caller may not see the poll: the full
+    /// read then gives the error.
+    /// </summary>
+    public async Task<string?> CurrentETagAsync(Guid userId, Guid pollId, bool results, CancellationToken cancellationToken)
+    {
+        var tag = await _repository.FindTagAsync(pollId, userId, _voterHash.For(pollId, userId), cancellationToken);
+        return tag is null ? null : ETag(results ? "r" : "p", pollId, tag.Version, tag.Voted, tag.IsClosed || tag.Deadline <= _clock.GetUtcNow());
+    }
+
+    /// <summary>
     /// The caller's own line of a poll's result, for their share card: whether the poll is closed
     /// and, once it is, how many votes the caller received. Nothing about any other option. The
     /// caller must be a member (POLL_NOT_FOUND / CIRCLE_NOT_MEMBER as for reading the poll);
@@ -395,8 +407,10 @@ public sealed class PollService
         }
     }
 
-    private static string ETag(string kind, PollRow poll, bool voted, bool closed) =>
-        $"\"{kind}{poll.Id:N}.{poll.Version}.{(voted ? 1 : 0)}{(closed ? 1 : 0)}\"";
+    private static string ETag(string kind, PollRow poll, bool voted, bool closed) => ETag(kind, poll.Id, poll.Version, voted, closed);
+
+    private static string ETag(string kind, Guid pollId, int version, bool voted, bool closed) =>
+        $"\"{kind}{pollId:N}.{version}.{(voted ? 1 : 0)}{(closed ? 1 : 0)}\"";
 
     private static CirclyException PollNotFound() => Fail.With(ErrorCodes.PollNotFound, "Poll not found.");
 

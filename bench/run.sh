@@ -146,7 +146,7 @@ stop_api() {
   unset 'children[-1]'
 }
 run_bench() {
-  BENCH_PG="$connection" BENCH_API_URL="http://127.0.0.1:$api_port" BENCH_API_PID="$api_pid" BENCH_PGBENCH="$pg_bin/pgbench" \
+  BENCH_PG_PID=$(head -n 1 "$pg_data/postmaster.pid") BENCH_PG="$connection" BENCH_API_URL="http://127.0.0.1:$api_port" BENCH_API_PID="$api_pid" BENCH_PGBENCH="$pg_bin/pgbench" \
   BENCH_STORAGE="$storage" BENCH_EXPO_PORT=$((api_port + 1)) BENCH_RESULTS="$results" BENCH_MACHINE="$machine" BENCH_COMMIT="$commit" \
   BENCH_COMMAND="${BENCH_QUICK:+BENCH_QUICK=1 }./bench/run.sh $*" \
     dotnet "$bench_dll" run "$@" </dev/null &

@@ -68,7 +68,10 @@ internal static class BenchRun
         var progress = new Progress();
         await using var db = NpgsqlDataSource.Create(connection);
         using var client = LoadGenerator.CreateClient(settings.ApiUrl);
-        var http = new LoadGenerator(client);
+        var http = new LoadGenerator(client)
+        {
+            Cpu = new CpuMeter(settings.ApiPid, int.TryParse(Environment.GetEnvironmentVariable("BENCH_PG_PID"), out var postgresPid) ? postgresPid : 0),
+        };
         var report = new Report { ApiPid = settings.ApiPid };
         var data = new DataLoader(db, http, progress);
         await using var expo = await ExpoBenchServer.StartAsync(int.Parse(Env("BENCH_EXPO_PORT"), CultureInfo.InvariantCulture));

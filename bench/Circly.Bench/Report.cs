@@ -10,7 +10,7 @@ public sealed class Report
     private readonly List<string> _notes = [];
     private readonly Dictionary<string, double> _values = new(StringComparer.Ordinal);
 
-    public const string Header = "| scenario | what | throughput | p50 ms | p95 ms | p99 ms | errors | API VmHWM MB |";
+    public const string Header = "| scenario | what | throughput | p50 ms | p95 ms | p99 ms | errors | API VmHWM MB | CPU ms per request: API / PostgreSQL |";
 
     public string Memory { get; private set; } = "";
 
@@ -28,23 +28,26 @@ public sealed class Report
         var l = result.Latencies;
         var statuses = string.Join(", ", result.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"));
         _rows.Add(string.Create(CultureInfo.InvariantCulture,
-            $"| {scenario} | {what} | {result.Throughput:0} {unit} | {Latencies.Ms(l.Percentile(50))} | {Latencies.Ms(l.Percentile(95))} | {Latencies.Ms(l.Percentile(99))} | {result.Errors} of {result.Requests:N0} ({statuses}) | {Vm("VmHWM")} |"));
+            $"| {scenario} | {what} | {result.Throughput:0} {unit} | {Latencies.Ms(l.Percentile(50))} | {Latencies.Ms(l.Percentile(95))} | {Latencies.Ms(l.Percentile(99))} | {result.Errors} of {result.Requests:N0} ({statuses}) | {Vm("VmHWM")} | {Cpu(result)} |"));
         _values[$"{scenario}|{what}"] = result.Throughput;
     }
 
     public void AddTimed(string scenario, string what, double seconds, int errors, string detail)
     {
-        _rows.Add(string.Create(CultureInfo.InvariantCulture, $"| {scenario} | {what} | {seconds:0.00} s per run | | | | {errors} ({detail}) | {Vm("VmHWM")} |"));
+        _rows.Add(string.Create(CultureInfo.InvariantCulture, $"| {scenario} | {what} | {seconds:0.00} s per run | | | | {errors} ({detail}) | {Vm("VmHWM")} | |"));
         _values[$"{scenario}|{what}"] = seconds;
     }
 
     public void AddRow(string row) => _rows.Add(row);
 
+    private static string Cpu(RunResult result) =>
+        result.CpuPerRequest is { } cpu ? string.Create(CultureInfo.InvariantCulture, $"{cpu.Api:0.00} / {cpu.Postgres:0.00}") : "";
+
     /// <summary>A pgbench row; the one with isLimit is what the API's votes/s are a ratio of.</summary>
     public void AddLimit(string what, double tps, string latency, string pgbenchOutput, double? apiVotesPerSecond, bool isLimit)
     {
         var ratio = apiVotesPerSecond is { } api ? string.Create(CultureInfo.InvariantCulture, $"API votes/s = {api / tps * 100:0}% of this") : "run `votes` too for the ratio";
-        _rows.Add(string.Create(CultureInfo.InvariantCulture, $"| limit | {what}, pgbench 16 clients | {tps:0} tps | | | | {latency}; {ratio} | |"));
+        _rows.Add(string.Create(CultureInfo.InvariantCulture, $"| limit | {what}, pgbench 16 clients | {tps:0} tps | | | | {latency}; {ratio} | | |"));
         if (isLimit)
         {
             _values["limit"] = tps;
@@ -112,7 +115,7 @@ public sealed class Report
     {
         var text = new StringBuilder();
         text.AppendLine(Header);
-        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var row in _rows)
         {
             text.AppendLine(row);

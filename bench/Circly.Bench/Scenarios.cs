@@ -129,6 +129,7 @@ public sealed class Scenarios(BenchSettings settings, NpgsqlDataSource db, LoadG
 
     private async Task<(double Tps, string Latency, string Output)> RunPgBenchAsync(string script, string mode, int tuples)
     {
+
         var seconds = (int)(settings.WarmUp + settings.Duration).TotalSeconds;
         var info = new ProcessStartInfo(settings.PgBenchPath)
         {
@@ -471,7 +472,7 @@ public sealed class Scenarios(BenchSettings settings, NpgsqlDataSource db, LoadG
         var rate = expo.Messages / seconds;
         var what = pacing == 0 ? "Expo pacing off (Expo__MaxPerSecond=0)" : $"Expo pacing on (Expo__MaxPerSecond={pacing}, server 429s above {pacing}/s)";
         report.AddRow(string.Create(CultureInfo.InvariantCulture,
-            $"| 4. fan-out | {what}: {circles.Count} polls closing in circles totalling {recipients:N0} members | {rate:0} pushes/s ({expo.Messages:N0} in {seconds:0.0} s, busiest second {expo.BusiestSecond}) | | | | {recipients - expo.Messages} missing, {expo.TooMany} calls answered 429, {expo.Others} pushes of earlier events; timer call {timerSeconds:0.0} s, first push at {(expo.FirstMessageAt - started).TotalSeconds:0.0} s | {report.Vm("VmHWM")} |"));
+            $"| 4. fan-out | {what}: {circles.Count} polls closing in circles totalling {recipients:N0} members | {rate:0} pushes/s ({expo.Messages:N0} in {seconds:0.0} s, busiest second {expo.BusiestSecond}) | | | | {recipients - expo.Messages} missing, {expo.TooMany} calls answered 429, {expo.Others} pushes of earlier events; timer call {timerSeconds:0.0} s, first push at {(expo.FirstMessageAt - started).TotalSeconds:0.0} s | {report.Vm("VmHWM")} | |"));
         await progress.StepAsync($"fan-out: {expo.Messages:N0} pushes in {seconds:0.0} s = {rate:0}/s, {expo.TooMany} 429s");
         expo.Limit = 0;
     }

@@ -454,6 +454,11 @@ public sealed class Scenarios(BenchSettings settings, NpgsqlDataSource db, LoadG
         // It runs alongside the fan-out (Azurite is busy), so it gets a client of its own without a deadline.
         await Task.Delay(Circly.Core.Outbox.OutboxDispatcher.SweepGrace);
         using var sweepClient = new HttpClient { BaseAddress = new Uri(settings.ApiUrl), Timeout = Timeout.InfiniteTimeSpan };
+        // The admin API wants the host's master key, as LoadGenerator.CreateClient sends it.
+        if (Environment.GetEnvironmentVariable("DevHost__MasterKey") is { Length: > 0 } masterKey)
+        {
+            sweepClient.DefaultRequestHeaders.Add("x-functions-key", masterKey);
+        }
         var sweep = SweepUntilDoneAsync(sweepClient);
         var lastProgress = watch.Elapsed;
         long seen = 0;

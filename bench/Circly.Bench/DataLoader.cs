@@ -139,8 +139,8 @@ public sealed class DataLoader(NpgsqlDataSource db, LoadGenerator http, Progress
                 await writer.WriteAsync(m.Circle, NpgsqlDbType.Uuid);
                 await writer.WriteAsync(m.User, NpgsqlDbType.Uuid);
                 await writer.WriteAsync(m.Nickname, NpgsqlDbType.Text);
-                // "Friend N" has no look-alike letters: its skeleton is its lower case (as migration 0010 filled in).
-                await writer.WriteAsync(m.Nickname.ToLowerInvariant(), NpgsqlDbType.Text);
+                // As the API stores it (migration 0010): the confusable-proof form of the nickname.
+                await writer.WriteAsync(Circly.Core.Circles.Confusables.Skeleton(m.Nickname), NpgsqlDbType.Text);
                 await writer.WriteAsync(m.Role, NpgsqlDbType.Text);
             }
             await writer.CompleteAsync();

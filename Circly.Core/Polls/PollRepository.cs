@@ -88,6 +88,37 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
         }, transaction, cancellationToken: cancellationToken));
     }
 
+    private const string Shows = "(p.total_votes + 1 - p.visible_votes >= @step AND p.eligible_voters - (p.total_votes + 1) >= @step)";
+    private static readonly string VoteSql = $"""
+        WITH target AS (
+            SELECT id FROM polls
+            WHERE id = @pollId AND is_active AND NOT is_closed AND deadline > now()
+            FOR UPDATE
+        ), participation AS (
+            INSERT INTO poll_participations (poll_id, voter_hash)
+            SELECT id, @voterHash FROM target
+            ON CONFLICT DO NOTHING
+            RETURNING poll_id
+        ), counted AS (
+            UPDATE polls p SET
+                vote_counts[@slot] = p.vote_counts[@slot] + 1,
+                total_votes = p.total_votes + 1,
+                visible_counts = CASE WHEN {Shows}
+                    THEN p.vote_counts[:(@slot - 1)] || (p.vote_counts[@slot] + 1) || p.vote_counts[(@slot + 1):]
+                    ELSE p.visible_counts END,
+                visible_votes = CASE WHEN {Shows} THEN p.total_votes + 1 ELSE p.visible_votes END,
+                version = CASE WHEN {Shows} THEN p.version + 1 ELSE p.version END,
+                updated_at = CASE WHEN {Shows} THEN now() ELSE p.updated_at END,
+                close_after = CASE WHEN p.total_votes + 1 >= p.eligible_voters THEN now() + @closeDelay ELSE p.close_after END
+            FROM participation
+            WHERE p.id = participation.poll_id
+            RETURNING p.id, p.circle_id, p.visible_votes
+        ), announced AS (
+            {OutboxSql.InsertFrom(OutboxEventTypes.VoteCast, "jsonb_build_object('pollId', id, 'circleId', circle_id)", "counted", OutboxSql.MinuteOnly)}
+        )
+        SELECT EXISTS (SELECT 1 FROM counted) AS counted, coalesce((SELECT visible_votes FROM counted), 0) AS visible_votes
+        """;
+
     /// <summary>
     /// One statement: lock the open poll, record the participation (the primary key refuses a
     /// second one) and count the choice in the poll row's array. Nothing links the hash to the choice.
@@ -95,40 +126,14 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
     /// only when at least <paramref name="step"/> votes are not shown yet and at least as many
     /// members may still vote, so neither this step nor the close ever shows fewer than
     /// <paramref name="step"/> votes at once when everyone votes. The vote that completes the poll
-    /// only sets close_after (now + <paramref name="closeDelay"/>): it closes nothing and writes no event.
+    /// only sets close_after (now + <paramref name="closeDelay"/>): it closes nothing. The counted vote writes its
+    /// VoteCast event in the same statement (poll and circle only, to the minute: docs/ANONYMITY.md "Analytics");
+    /// the outbox sweep delivers it, so the vote costs no extra round trip.
     /// </summary>
     public async Task<VoteOutcome> VoteAsync(Guid pollId, int displayOrder, byte[] voterHash, int step, TimeSpan closeDelay, CancellationToken cancellationToken)
     {
-        const string shows = "(p.total_votes + 1 - p.visible_votes >= @step AND p.eligible_voters - (p.total_votes + 1) >= @step)";
-        const string sql = $"""
-            WITH target AS (
-                SELECT id FROM polls
-                WHERE id = @pollId AND is_active AND NOT is_closed AND deadline > now()
-                FOR UPDATE
-            ), participation AS (
-                INSERT INTO poll_participations (poll_id, voter_hash)
-                SELECT id, @voterHash FROM target
-                ON CONFLICT DO NOTHING
-                RETURNING poll_id
-            ), counted AS (
-                UPDATE polls p SET
-                    vote_counts[@slot] = p.vote_counts[@slot] + 1,
-                    total_votes = p.total_votes + 1,
-                    visible_counts = CASE WHEN {shows}
-                        THEN p.vote_counts[:(@slot - 1)] || (p.vote_counts[@slot] + 1) || p.vote_counts[(@slot + 1):]
-                        ELSE p.visible_counts END,
-                    visible_votes = CASE WHEN {shows} THEN p.total_votes + 1 ELSE p.visible_votes END,
-                    version = CASE WHEN {shows} THEN p.version + 1 ELSE p.version END,
-                    updated_at = CASE WHEN {shows} THEN now() ELSE p.updated_at END,
-                    close_after = CASE WHEN p.total_votes + 1 >= p.eligible_voters THEN now() + @closeDelay ELSE p.close_after END
-                FROM participation
-                WHERE p.id = participation.poll_id
-                RETURNING p.visible_votes
-            )
-            SELECT EXISTS (SELECT 1 FROM counted) AS counted, coalesce((SELECT visible_votes FROM counted), 0) AS visible_votes
-            """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleAsync<VoteOutcome>(new CommandDefinition(sql,
+        return await connection.QuerySingleAsync<VoteOutcome>(new CommandDefinition(VoteSql,
             new { pollId, slot = displayOrder + 1, voterHash, step, closeDelay }, cancellationToken: cancellationToken));
     }
 
@@ -224,7 +229,7 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
             UPDATE polls SET is_closed = true, closed_at = now(), version = version + 1, updated_at = now(),
                 visible_counts = vote_counts, visible_votes = total_votes
             WHERE is_active AND NOT is_closed AND (deadline <= now() OR close_after <= now())
-            RETURNING id AS poll_id, circle_id, question_text, total_votes
+            RETURNING id AS poll_id, circle_id, question_text, total_votes, eligible_voters
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

@@ -15,6 +15,7 @@ public static class ConsoleAssets
         [""] = ("text/html; charset=utf-8", Read("index.html")),
         ["console.js"] = ("text/javascript; charset=utf-8", Read("console.js")),
         ["console.css"] = ("text/css; charset=utf-8", Read("console.css")),
+        ["favicon.svg"] = ("image/svg+xml", Read("favicon.svg")),
     };
 
     public static (string ContentType, byte[] Bytes)? Find(string? path) =>

@@ -85,8 +85,9 @@ async function signIn(event) {
   try {
     await api("GET", "/v1/admin/reports?limit=1");
     $("token").value = "";
+    // Setting the hash routes (hashchange); otherwise route here.
     if (!location.hash) location.hash = "#dashboard";
-    await route();
+    else await route();
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 401)) failed(error);
   }

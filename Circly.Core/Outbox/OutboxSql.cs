@@ -14,6 +14,14 @@ public static class OutboxSql
     public const string MinuteOnly = "date_trunc('minute', now())";
 
     /// <summary>
+    /// The vote statement's event (PollRepository.VoteAsync): a CTE body that writes one VoteCast per
+    /// row of the statement's <c>counted</c> CTE (the poll row it counted the vote in: id, circle_id).
+    /// A constant, so the vote's SQL stays one constant too.
+    /// </summary>
+    public const string VoteCastFromCounted =
+        $"INSERT INTO outbox_events (event_type, payload, created_at) SELECT '{OutboxEventTypes.VoteCast}', jsonb_build_object('pollId', id, 'circleId', circle_id), {MinuteOnly} FROM counted RETURNING id";
+
+    /// <summary>
     /// A CTE body: one event of <paramref name="eventType"/> (a constant of OutboxEventTypes) per row of
     /// <paramref name="source"/>, its payload built by <paramref name="payloadSql"/> (jsonb, camelCase keys as the records).
     /// </summary>

@@ -89,7 +89,7 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
     }
 
     private const string Shows = "(p.total_votes + 1 - p.visible_votes >= @step AND p.eligible_voters - (p.total_votes + 1) >= @step)";
-    private static readonly string VoteSql = $"""
+    private const string VoteSql = $"""
         WITH target AS (
             SELECT id FROM polls
             WHERE id = @pollId AND is_active AND NOT is_closed AND deadline > now()
@@ -114,7 +114,7 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
             WHERE p.id = participation.poll_id
             RETURNING p.id, p.circle_id, p.visible_votes
         ), announced AS (
-            {OutboxSql.InsertFrom(OutboxEventTypes.VoteCast, "jsonb_build_object('pollId', id, 'circleId', circle_id)", "counted", OutboxSql.MinuteOnly)}
+            {OutboxSql.VoteCastFromCounted}
         )
         SELECT EXISTS (SELECT 1 FROM counted) AS counted, coalesce((SELECT visible_votes FROM counted), 0) AS visible_votes
         """;

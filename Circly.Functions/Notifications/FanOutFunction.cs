@@ -1,3 +1,4 @@
+using Circly.Core.Analytics;
 using Circly.Core.Notifications;
 using Circly.Core.Outbox;
 using Circly.Core.Storage;
@@ -5,20 +6,23 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Circly.Functions.Notifications;
 
-public sealed class FanOutFunction(NotificationFanOut fanOut, OutboxDelivery delivery)
+public sealed class FanOutFunction(NotificationFanOut fanOut, AnalyticsService analytics, OutboxDelivery delivery)
 {
     /// <summary>
-    /// One outbox event → inbox entries and push batches. At-least-once delivery is fine: it is
-    /// idempotent. The last step lists the batches; the event is consumed once the push sender has
-    /// finished each (PushFunctions). Until then the outbox sweep sends it again (a lost message, a
-    /// lost batch, a run killed half-way).
+    /// One outbox event → its analytics row (product events) and its inbox entries and push batches
+    /// (poll events). The queue's only consumer, so both happen here; both are idempotent per event
+    /// id, so at-least-once delivery and a retry after either step failed are fine. The last step
+    /// lists the batches; the event is consumed once the push sender has finished each
+    /// (PushFunctions), at once when there are none. Until then the outbox sweep sends it again (a
+    /// lost message, a lost batch, a run killed half-way).
     /// </summary>
     [Function(nameof(FanOutEvent))]
     public async Task FanOutEvent([QueueTrigger(StorageNames.OutboxEventsQueue)] string message, CancellationToken cancellationToken)
     {
-        var outboxEvent = OutboxWriter.Parse(message);
-        var report = await fanOut.HandleAsync(outboxEvent, cancellationToken);
+        var parsed = OutboxWriter.Parse(message);
+        await analytics.RecordAsync(parsed, cancellationToken);
+        var report = await fanOut.HandleAsync(parsed, cancellationToken);
         // The work is done: it is recorded even when the host is shutting down.
-        await delivery.FannedOutAsync(outboxEvent.EventId, report.BatchIds, CancellationToken.None);
+        await delivery.FannedOutAsync(parsed.EventId, report.BatchIds, CancellationToken.None);
     }
 }

@@ -51,7 +51,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<HealthService>();
         services.AddSingleton<BacklogMetrics>();
         services.AddSingleton<BacklogSampler>();
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<OutboxDelivery>();
 
         services.AddUsersModule();
         services.AddAuthModule();

@@ -17,8 +17,12 @@ public sealed partial class QueueTriggerListener(
     IServiceProvider services,
     ILogger<QueueTriggerListener> logger) : BackgroundService
 {
-    // How long a message stays hidden while the function runs; the host renews a similar lease.
-    private static readonly TimeSpan ProcessingLease = TimeSpan.FromMinutes(5);
+    // How long a message stays hidden while the function runs: the host's QueueListener takes
+    // messages with a fixed 10-minute visibility (renewed halfway while the function runs; here
+    // functionTimeout, 5 min, ends a run first). As on the host, a message whose release fails after
+    // a failed run (storage down) stays hidden until this runs out; an outbox event in it is sent
+    // again sooner by the outbox sweep (Outbox:RedeliverAfter, docs/ARCHITECTURE.md "Outbox").
+    private static readonly TimeSpan ProcessingLease = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly QueueClient _queue = queues.GetQueueClient(function.QueueName);
@@ -63,7 +67,21 @@ public sealed partial class QueueTriggerListener(
             await FunctionInvoker.InvokeQueueAsync(function, services, Decode(message), message, stoppingToken);
             await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
         }
-        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down mid-run: the host lets a running function finish before it stops; this
+            // host cancels it, so it gives the message back at once rather than leave it hidden for
+            // the lease (10 minutes) behind a stopped app.
+            try
+            {
+                await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+            }
+            catch (RequestFailedException)
+            {
+                // Already completed, or storage is gone: the lease runs out by itself.
+            }
+        }
+        catch (Exception exception)
         {
             var failure = exception.InnerException ?? exception;
             LogFailed(logger, function.Name, message.MessageId, message.DequeueCount, failure.GetType().Name, failure.Message);

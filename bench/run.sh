@@ -9,6 +9,9 @@
 #   ./bench/run.sh cleanup         the daily cleanup on ~1.65 million expired rows vs plain DELETEs
 #   ./bench/run.sh sharecards      share cards: drawing one, and the answer drawn vs reused
 #   ./bench/run.sh analytics       the analytics store: PostgreSQL partitioned by month vs Table Storage
+#   ./bench/run.sh faults          faults under load (issue 17): PostgreSQL, Azurite, the API killed, Expo
+#                                  misbehaving, a slow database; its own stack (ports below + 100), a few minutes
+#   ./bench/run.sh faults 2 4      only these fault scenarios
 #   BENCH_QUICK=1 ./bench/run.sh   small data, short runs (for development; results go to bench/.work/)
 #
 # Environment (optional): BENCH_API_PORT=7181 BENCH_PG_PORT=54381 BENCH_AZURITE_PORT=10181 (blob; queue +1, table +2)
@@ -52,6 +55,42 @@ echo "Building Circly.DevHost and Circly.Bench (Release)..." >&2
 dotnet build Circly.DevHost -c Release --nologo -v quiet -clp:ErrorsOnly >&2
 dotnet build bench/Circly.Bench -c Release --nologo -v quiet -clp:ErrorsOnly >&2
 bench_dll="$root/bench/Circly.Bench/bin/Release/net10.0/Circly.Bench.dll"
+
+if [ "${1:-}" = faults ]; then
+  shift
+  # Its own stack, which the scenarios kill and start again: PostgreSQL, Azurite, the API, the Expo
+  # test server, on the bench's ports + 100. Circly.Bench starts and stops them itself (by process id).
+  f_api=$((api_port + 100)); f_pg=$((pg_port + 100)); f_blob=$((blob_port + 100))
+  account_key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+  f_storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$account_key;BlobEndpoint=http://127.0.0.1:$f_blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$((f_blob + 1))/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((f_blob + 2))/devstoreaccount1"
+  commit=$(git rev-parse --short HEAD)
+  [ -n "$(git status --porcelain -- . ':!bench/results' 2>/dev/null)" ] && commit="$commit-dirty"
+  date=$(date -u +%Y-%m-%d)
+  results="bench/results/faults-$date-$commit.md"
+  os=$(. /etc/os-release && echo "$PRETTY_NAME")
+  cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+  mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
+  machine="Machine: $(nproc) cores ($cpu), $mem memory, $os, kernel $(uname -r), .NET $(dotnet --version); load average when it started: $(cut -d' ' -f1-3 /proc/loadavg)."
+  # The app's settings as for the other scenarios; Circly.Bench adds the database, storage and Expo.
+  export RateLimit__UserPerMinute=1000000000 RateLimit__IpPerMinute=1000000000 RateLimit__RegistrationsPerIpPerHour=1000000000
+  export RateLimit__JoinAttemptsPerUserPerHour=1000000000 RateLimit__JoinAttemptsPerIpPerHour=1000000000
+  export Auth__AccessTokenLifetime=12:00:00
+  export Auth__Issuer="http://127.0.0.1:$f_api" App__PublicBaseUrl="http://127.0.0.1:$f_api"
+  eval "$(scripts/local-secrets.sh "$work/keys")"
+  eval "$(node scripts/settings-env.mjs local.settings.sample.json)"
+  FAULTS_ROOT="$root" FAULTS_WORK="$work" FAULTS_API_PORT=$f_api FAULTS_PG_PORT=$f_pg FAULTS_AZURITE_PORT=$f_blob \
+  FAULTS_EXPO_PORT=$((f_api + 1)) FAULTS_STORAGE="$f_storage" FAULTS_DEVHOST_DLL="$root/Circly.DevHost/bin/Release/net10.0/Circly.DevHost.dll" \
+  BENCH_RESULTS="$results" BENCH_MACHINE="$machine" BENCH_COMMIT="$commit" BENCH_COMMAND="./bench/run.sh faults${*:+ $*}" \
+    dotnet "$bench_dll" faults "$@" </dev/null &
+  faults_pid=$!
+  children+=("$faults_pid")
+  status=0
+  wait "$faults_pid" || status=$?
+  unset 'children[-1]'
+  # Should the tool itself have been killed: its PostgreSQL is a daemon, stop it here too.
+  scripts/postgres.sh stop "$work/faults-postgres" || true
+  exit "$status"
+fi
 
 pg_opts="-c shared_buffers=256MB"
 [ -n "${BENCH_PROFILE:-}" ] && pg_opts="$pg_opts -c shared_preload_libraries=pg_stat_statements"

@@ -169,6 +169,10 @@ param alertDatabaseConnectionsPercent int = 80
 @minValue(1)
 param alertOutboxLagMinutes int = 5
 
+@description('Alert when an outbox event has been dispatched but not consumed for more than this many minutes (from its creation).')
+@minValue(1)
+param alertOutboxUnconsumedMinutes int = 15
+
 // ------------------------------------------------------------------------------------------------
 // Networking and PostgreSQL
 // ------------------------------------------------------------------------------------------------
@@ -543,6 +547,10 @@ var appSettings = {
   Voting__HashSecret: keyVaultReference(keyVault.outputs.uri, 'vote-hash-secret')
   Voting__VisibleStep: '3'
 
+  // Outbox: an event dispatched but not consumed is sent again after this, at most this many times (docs/ARCHITECTURE.md)
+  Outbox__RedeliverAfter: '00:05:00'
+  Outbox__MaxDispatches: '5'
+
   // Retention: how long the daily cleanup keeps each kind of data (docs/ARCHITECTURE.md)
   Retention__OutboxEvents: '7.00:00:00'
   Retention__InboxEntries: '30.00:00:00'
@@ -640,6 +648,7 @@ module alerts 'modules/alerts.bicep' = {
     latencyP95Ms: alertLatencyP95Ms
     databaseConnectionsThreshold: postgresMaxConnections * alertDatabaseConnectionsPercent / 100
     outboxLagMinutes: alertOutboxLagMinutes
+    outboxUnconsumedMinutes: alertOutboxUnconsumedMinutes
   }
   // The availability test calls the app.
   dependsOn: [

@@ -28,6 +28,7 @@ param alertErrorRatePercent = 1
 param alertLatencyP95Ms = 500
 param alertDatabaseConnectionsPercent = 80
 param alertOutboxLagMinutes = 5
+param alertOutboxUnconsumedMinutes = 15
 
 // Networking and PostgreSQL
 param privateNetworking = false

@@ -3,11 +3,11 @@ using Circly.Core.Storage;
 
 namespace Circly.Core.Health;
 
-/// <summary>What one sample found: depth and poison count per queue, and the outbox lag.</summary>
-public sealed record BacklogSample(IReadOnlyDictionary<string, (long Depth, long Poison)> Queues, TimeSpan OutboxLag);
+/// <summary>What one sample found: depth and poison count per queue, and where the outbox stands.</summary>
+public sealed record BacklogSample(IReadOnlyDictionary<string, (long Depth, long Poison)> Queues, OutboxStatus Outbox);
 
-/// <summary>Reads every queue's depth (with its poison queue) and the outbox lag, and records them as gauges.</summary>
-public sealed class BacklogSampler(StorageClients storage, OutboxDispatcher outbox, BacklogMetrics metrics, TimeProvider clock)
+/// <summary>Reads every queue's depth (with its poison queue) and the outbox's state, and records them as gauges.</summary>
+public sealed class BacklogSampler(StorageClients storage, OutboxDelivery outbox, BacklogMetrics metrics)
 {
     public async Task<BacklogSample> SampleAsync(CancellationToken cancellationToken)
     {
@@ -19,9 +19,8 @@ public sealed class BacklogSampler(StorageClients storage, OutboxDispatcher outb
             queues[queue] = ((await depth).Value.ApproximateMessagesCount, (await poison).Value.ApproximateMessagesCount);
             metrics.RecordQueue(queue, queues[queue].Depth, queues[queue].Poison);
         }
-        var oldest = await outbox.OldestPendingAsync(cancellationToken);
-        var lag = oldest is { } createdAt ? clock.GetUtcNow() - createdAt : TimeSpan.Zero;
-        metrics.RecordOutboxLag(lag);
-        return new BacklogSample(queues, lag < TimeSpan.Zero ? TimeSpan.Zero : lag);
+        var status = await outbox.StatusAsync(cancellationToken);
+        metrics.RecordOutbox(status);
+        return new BacklogSample(queues, status);
     }
 }

@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Reflection;
 using Circly.Core.Database;
+using Circly.Core.Outbox;
 using Circly.Core.Storage;
 using Npgsql;
 
 namespace Circly.Core.Health;
 
-/// <summary>Checks PostgreSQL, every queue (with its poison queue) and every table, concurrently and time-boxed.</summary>
-public sealed class HealthService(NpgsqlDataSource dataSource, StorageClients storage)
+/// <summary>Checks PostgreSQL, every queue (with its poison queue), every table and the outbox's delivery, concurrently and time-boxed.</summary>
+public sealed class HealthService(NpgsqlDataSource dataSource, StorageClients storage, OutboxDelivery outbox)
 {
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
 
@@ -23,17 +24,20 @@ public sealed class HealthService(NpgsqlDataSource dataSource, StorageClients st
         var database = CheckDatabaseAsync(token);
         var queues = StorageNames.Queues.ToDictionary(name => name, name => CheckQueueAsync(name, token));
         var tables = StorageNames.Tables.ToDictionary(name => name, name => CheckTableAsync(name, token));
-        await Task.WhenAll([database, .. queues.Values, .. tables.Values]);
+        var delivery = CheckOutboxAsync(token);
+        await Task.WhenAll([database, delivery, .. queues.Values, .. tables.Values]);
 
         var (databaseHealth, schemaVersion) = await database;
         var queueHealth = queues.ToDictionary(pair => pair.Key, pair => pair.Value.Result);
         var tableHealth = tables.ToDictionary(pair => pair.Key, pair => pair.Value.Result);
+        var outboxHealth = await delivery;
 
-        var allUp = databaseHealth.IsUp && queueHealth.Values.All(q => q.Status != HealthStatus.Unhealthy) && tableHealth.Values.All(t => t.IsUp);
+        var allUp = databaseHealth.IsUp && queueHealth.Values.All(q => q.Status != HealthStatus.Unhealthy) && tableHealth.Values.All(t => t.IsUp)
+            && outboxHealth.Status != HealthStatus.Unhealthy;
         var status = !allUp ? HealthStatus.Unhealthy
-            : queueHealth.Values.Any(q => q.PoisonMessages > 0) ? HealthStatus.Degraded
+            : queueHealth.Values.Any(q => q.PoisonMessages > 0) || outboxHealth.Status == HealthStatus.Degraded ? HealthStatus.Degraded
             : HealthStatus.Healthy;
-        return new HealthReport(status, AppVersion, schemaVersion, databaseHealth, queueHealth, tableHealth);
+        return new HealthReport(status, AppVersion, schemaVersion, databaseHealth, queueHealth, tableHealth, outboxHealth);
     }
 
     private async Task<(ComponentHealth, string?)> CheckDatabaseAsync(CancellationToken cancellationToken)
@@ -53,6 +57,25 @@ public sealed class HealthService(NpgsqlDataSource dataSource, StorageClients st
             return (Down(watch, exception), null);
         }
     }
+
+    /// <summary>Degraded only when the sweep gave up on an event: an unconsumed one in flight, or about to be sent again, is normal.</summary>
+    private async Task<OutboxHealth> CheckOutboxAsync(CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var status = await outbox.StatusAsync(cancellationToken);
+            return new OutboxHealth(status.Stuck > 0 ? HealthStatus.Degraded : HealthStatus.Healthy, Elapsed(watch),
+                status.Pending, Seconds(status.OldestPending), status.Unconsumed, Seconds(status.OldestUnconsumed), status.Stuck);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            var down = Down(watch, exception);
+            return new OutboxHealth(down.Status, down.LatencyMs, null, null, null, null, null, down.Error);
+        }
+    }
+
+    private static double Seconds(TimeSpan age) => Math.Round(age.TotalSeconds, 1);
 
     private async Task<QueueHealth> CheckQueueAsync(string queue, CancellationToken cancellationToken)
     {

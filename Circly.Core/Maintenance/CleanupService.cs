@@ -61,7 +61,7 @@ public sealed class CleanupService
         var refreshTokens = await _auth.DeleteStaleRefreshTokensAsync(cancellationToken);
         var transferCodes = await _transfers.DeleteExpiredCodesAsync(cancellationToken);
         var dailyPushCounts = await _notificationSettings.DeleteOldDailyCountsAsync(now, cancellationToken);
-        var outboxEvents = await _outbox.DeleteDispatchedBeforeAsync(now - _retention.OutboxEvents, cancellationToken);
+        var outboxEvents = await _outbox.DeleteConsumedBeforeAsync(now - _retention.OutboxEvents, cancellationToken);
         var inboxEntries = await _inbox.DeleteOlderThanAsync(now - _retention.InboxEntries, cancellationToken);
         var pushTickets = await _pushTickets.DeleteOlderThanAsync(now - _retention.PushTickets, cancellationToken);
         // Circles first: their polls go with them, and the polls step then has less to find.

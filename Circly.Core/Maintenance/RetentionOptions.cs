@@ -10,7 +10,7 @@ public sealed class RetentionOptions
 {
     public const string Section = "Retention";
 
-    /// <summary>Dispatched outbox events: a week to investigate a delivery problem; they hold ids and question texts only.</summary>
+    /// <summary>Consumed outbox events: a week to investigate a delivery problem; they hold ids and question texts only.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "90.00:00:00")]
     public TimeSpan OutboxEvents { get; set; } = TimeSpan.FromDays(7);
 

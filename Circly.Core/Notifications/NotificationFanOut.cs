@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Circly.Core.Notifications;
 
-public sealed record FanOutReport(int Recipients, int InboxEntriesAdded, int Pushes, int Batches);
+/// <summary>What one fan-out run did; BatchIds are the push batches it queued (the outbox waits for each to be sent).</summary>
+public sealed record FanOutReport(int Recipients, int InboxEntriesAdded, int Pushes, IReadOnlyList<Guid> BatchIds);
 
 /// <summary>
 /// Turns one outbox event into inbox entries and push batches. Recipients: a new poll goes to the
@@ -58,7 +59,7 @@ public sealed partial class NotificationFanOut
         if (recipients.Count == 0)
         {
             LogNothingToDo(_logger, message.Type, message.EventId);
-            return new FanOutReport(0, 0, 0, 0);
+            return new FanOutReport(0, 0, 0, []);
         }
 
         var text = NotificationTexts.For(message.Type, question);
@@ -87,7 +88,7 @@ public sealed partial class NotificationFanOut
             new InboxEntry(user, message.EventId, text.Type, text.Title, text.Body, pollId, circleId, message.CreatedAt)), cancellationToken);
 
         LogFannedOut(_logger, message.Type, message.EventId, recipients.Count, pushes.Count, batches.Count);
-        return new FanOutReport(recipients.Count, added, pushes.Count, batches.Count);
+        return new FanOutReport(recipients.Count, added, pushes.Count, [.. batches.Select(b => b.BatchId)]);
     }
 
     /// <summary>

@@ -3,11 +3,14 @@ using Npgsql;
 
 namespace Circly.Core.Outbox;
 
-/// <summary>Dispatched events are only kept for a while to investigate deliveries; pending ones are never deleted.</summary>
+/// <summary>
+/// Consumed events are only kept for a while to investigate deliveries; pending ones, and dispatched
+/// ones no consumer finished, are never deleted (the health check counts them for an operator).
+/// </summary>
 public sealed class OutboxRetention(NpgsqlDataSource dataSource)
 {
-    public Task<int> DeleteDispatchedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+    public Task<int> DeleteConsumedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         BatchedDelete.RunAsync(dataSource, Statement, new { cutoff }, cancellationToken);
 
-    private static readonly string Statement = BatchedDelete.Statement("outbox_events", "dispatched_at", "dispatched_at < @cutoff");
+    private static readonly string Statement = BatchedDelete.Statement("outbox_events", "consumed_at", "consumed_at < @cutoff");
 }

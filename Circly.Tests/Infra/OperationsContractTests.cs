@@ -30,7 +30,7 @@ public sealed partial class OperationsContractTests
             "customDimensions:dynamic, cloud_RoleName:string, cloud_RoleInstance:string, itemCount:int)",
     };
 
-    private static readonly string[] AlertQueries = ["error-rate.kql", "latency-p95.kql", "poison-messages.kql", "outbox-lag.kql"];
+    private static readonly string[] AlertQueries = ["error-rate.kql", "latency-p95.kql", "poison-messages.kql", "outbox-lag.kql", "outbox-unconsumed.kql"];
 
     private static string QueriesDirectory => Path.Combine(ProvisionedInBicep.InfraDirectory, "queries");
 
@@ -42,8 +42,8 @@ public sealed partial class OperationsContractTests
         Assert.Single(resources, r => Type(r) == "Microsoft.Insights/actionGroups");
         var queryRules = Assert.Single(resources, r => Type(r) == "Microsoft.Insights/scheduledQueryRules");
         Assert.NotNull(queryRules["copy"]);
-        // The four scheduled-query alerts are one resource over a list; each list entry names its query.
-        foreach (var name in new[] { "error-rate", "latency-p95", "poison-messages", "outbox-lag" })
+        // The five scheduled-query alerts are one resource over a list; each list entry names its query.
+        foreach (var name in new[] { "error-rate", "latency-p95", "poison-messages", "outbox-lag", "outbox-unconsumed" })
         {
             Assert.Matches($"\"name\":\\s*\"{name}\"", template);
         }

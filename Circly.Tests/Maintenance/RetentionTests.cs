@@ -50,14 +50,16 @@ public sealed class RetentionTests(CirclyStack stack)
         await connection.ExecuteAsync(delete, new { id = polls["deleted8"], age = TimeSpan.FromDays(8) });
         await connection.ExecuteAsync(delete, new { id = polls["deleted6"], age = TimeSpan.FromDays(6) });
 
-        // Outbox: dispatched 8 days ago (goes), dispatched 6 days ago, pending for 30 days (never deleted).
+        // Outbox: consumed 8 days ago (goes), consumed 6 days ago, pending for 30 days and dispatched
+        // 30 days ago but never consumed (both never deleted).
         var events = new Dictionary<string, Guid>();
-        foreach (var (name, created, dispatched) in new[] { ("dispatched8", 8, (int?)8), ("dispatched6", 6, 6), ("pending30", 30, null) })
+        foreach (var (name, created, dispatched, consumed) in new[]
+            { ("dispatched8", 8, (int?)8, (int?)8), ("dispatched6", 6, 6, 6), ("pending30", 30, null, null), ("unconsumed30", 30, 30, null) })
         {
             events[name] = await connection.ExecuteScalarAsync<Guid>("""
-                INSERT INTO outbox_events (event_type, payload, created_at, dispatched_at)
-                VALUES ('PollCreated', '{}', now() - make_interval(days => @created), now() - make_interval(days => @dispatched)) RETURNING id
-                """, new { created, dispatched });
+                INSERT INTO outbox_events (event_type, payload, created_at, dispatched_at, consumed_at)
+                VALUES ('PollCreated', '{}', now() - make_interval(days => @created), now() - make_interval(days => @dispatched), now() - make_interval(days => @consumed)) RETURNING id
+                """, new { created, dispatched, consumed });
         }
 
         // Rate-limit windows: 3 hours old (goes) and 1 hour old.
@@ -96,7 +98,7 @@ public sealed class RetentionTests(CirclyStack stack)
         Assert.Equal(new[] { circle.Id, recent.Id }.Order(), circlesLeft.Order());
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM circle_members WHERE circle_id = @id", new { id = gone.Id }));
         var eventsLeft = (await connection.QueryAsync<Guid>("SELECT id FROM outbox_events")).ToHashSet();
-        Assert.Equal(new[] { events["dispatched6"], events["pending30"] }.Order(), eventsLeft.Where(events.ContainsValue).Order());
+        Assert.Equal(new[] { events["dispatched6"], events["pending30"], events["unconsumed30"] }.Order(), eventsLeft.Where(events.ContainsValue).Order());
         Assert.Equal(["test:young"], await connection.QueryAsync<string>("SELECT bucket FROM rate_limit_counters WHERE bucket LIKE 'test:%'"));
         var notifications = await app.Client.GetAsync("/v1/notifications", reader.AccessToken);
         Assert.Equal(1, notifications.Data.GetProperty("items").GetArrayLength());

@@ -125,7 +125,7 @@ public sealed class FanOutTests(CirclyStack stack, PushStack push)
         return call.Data.GetProperty("id").GetGuid();
     }
 
-    private static async Task<Dictionary<Guid, string>> RegisterTokensAsync(TestApp app, IEnumerable<TestMember> members)
+    internal static async Task<Dictionary<Guid, string>> RegisterTokensAsync(TestApp app, IEnumerable<TestMember> members)
     {
         var tokens = new Dictionary<Guid, string>();
         foreach (var member in members)
@@ -137,7 +137,7 @@ public sealed class FanOutTests(CirclyStack stack, PushStack push)
         return tokens;
     }
 
-    private static async Task<int[]> InboxCountsAsync(TestApp app, IEnumerable<TestMember> members) =>
+    internal static async Task<int[]> InboxCountsAsync(TestApp app, IEnumerable<TestMember> members) =>
         await Task.WhenAll(members.Select(async m => (await app.Client.GetAsync("/v1/notifications?limit=50", m.AccessToken)).Data.GetProperty("items").GetArrayLength()));
 
     private async Task ResendOutboxEventAsync(Guid pollId)

@@ -61,7 +61,7 @@ public sealed class AppMetricsTests(OperationsStack ops)
     }
 
     [Fact]
-    public async Task TheBacklogSampleRecordsEachQueuesDepthAndPoisonCountAndTheOutboxLag()
+    public async Task TheBacklogSampleRecordsEachQueuesDepthAndPoisonCountTheOutboxLagAndTheUnconsumedEvents()
     {
         var storage = ops.Api.Get<StorageClients>();
         await storage.Queue(StorageNames.PoisonQueueOf(StorageNames.PushBatchesQueue)).SendMessageAsync("{}");
@@ -69,6 +69,9 @@ public sealed class AppMetricsTests(OperationsStack ops)
         await using (var connection = new NpgsqlConnection(ops.DatabaseConnectionString))
         {
             await connection.ExecuteAsync("INSERT INTO outbox_events (event_type, payload, created_at) VALUES ('MetricsProbe', '{}', now() - interval '10 minutes')");
+            await connection.ExecuteAsync("""
+                INSERT INTO outbox_events (event_type, payload, created_at, dispatched_at, attempts) VALUES ('MetricsProbe', '{}', now() - interval '20 minutes', now() - interval '20 minutes', 5)
+                """);
         }
 
         using var response = await ops.Client.RunFunctionAsync("SampleBacklog");
@@ -83,6 +86,9 @@ public sealed class AppMetricsTests(OperationsStack ops)
         }
         Assert.True(Telemetry.Gauge(BacklogMetrics.PoisonMessages, ("queue", StorageNames.PushBatchesQueue)) >= 1);
         Assert.InRange(Telemetry.Gauge(BacklogMetrics.OutboxLag) ?? -1, 590, 900);
+        Assert.True(Telemetry.Gauge(BacklogMetrics.OutboxUnconsumed) >= 1);
+        Assert.InRange(Telemetry.Gauge(BacklogMetrics.OutboxUnconsumedAge) ?? -1, 1190, 1500);
+        Assert.True(Telemetry.Gauge(BacklogMetrics.OutboxStuck) >= 1);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public static class CleanupCost
     /// <summary>The plain statements: one per kind, the same conditions as RetentionOptions' defaults.</summary>
     private static readonly string[] PlainDeletes =
     [
-        "DELETE FROM outbox_events WHERE dispatched_at < now() - interval '7 days'",
+        "DELETE FROM outbox_events WHERE consumed_at < now() - interval '7 days'",
         "DELETE FROM rate_limit_counters WHERE window_start < now() - interval '2 hours'",
         "DELETE FROM circles WHERE NOT is_active AND updated_at < now() - interval '7 days'",
         "DELETE FROM polls WHERE (is_closed AND closed_at < now() - interval '30 days') OR (NOT is_active AND updated_at < now() - interval '7 days')",
@@ -89,13 +89,13 @@ public static class CleanupCost
         const string sql = """
             TRUNCATE outbox_events, rate_limit_counters, poll_participations, poll_options, polls, circle_members, circles CASCADE;
 
-            -- Outbox: the backlog, dispatched 10 days ago; a tenth as many from yesterday stay.
-            INSERT INTO outbox_events (event_type, payload, created_at, dispatched_at)
+            -- Outbox: the backlog, dispatched and consumed 10 days ago; a tenth as many from yesterday stay.
+            INSERT INTO outbox_events (event_type, payload, created_at, dispatched_at, consumed_at)
             SELECT 'PollClosed', jsonb_build_object('pollId', gen_random_uuid(), 'circleId', gen_random_uuid(), 'questionText', 'Who has the best laugh?', 'totalVotes', 12),
-                   now() - interval '10 days', now() - interval '10 days' + g * interval '1 ms'
+                   now() - interval '10 days', now() - interval '10 days' + g * interval '1 ms', now() - interval '10 days' + g * interval '1 ms'
             FROM generate_series(1, @outboxRows) g;
-            INSERT INTO outbox_events (event_type, payload, created_at, dispatched_at)
-            SELECT 'PollClosed', '{}', now() - interval '1 day', now() - interval '1 day' FROM generate_series(1, @outboxRows / 10) g;
+            INSERT INTO outbox_events (event_type, payload, created_at, dispatched_at, consumed_at)
+            SELECT 'PollClosed', '{}', now() - interval '1 day', now() - interval '1 day', now() - interval '1 day' FROM generate_series(1, @outboxRows / 10) g;
 
             -- Rate-limit windows: 200,000 ended ones, 20,000 current ones.
             INSERT INTO rate_limit_counters (bucket, window_start, hits)

@@ -262,6 +262,20 @@ public sealed class DataLoader(NpgsqlDataSource db, LoadGenerator http, Progress
         }
     }
 
+    /// <summary>Every bench user gets a device; the daily cap is raised so that repeated runs push every time.</summary>
+    public async Task GiveEveryoneADeviceAsync()
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO push_tokens (user_id, token, platform)
+            SELECT id, 'ExponentPushToken[bench' || replace(id::text, '-', '') || ']', 'ios' FROM users
+            ON CONFLICT DO NOTHING;
+            INSERT INTO notification_settings (user_id, max_per_day) SELECT id, 100 FROM users
+            ON CONFLICT (user_id) DO UPDATE SET max_per_day = 100;
+            DELETE FROM notification_daily_counts;
+            """);
+    }
+
     public async Task AnalyzeAsync()
     {
         await using var connection = await db.OpenConnectionAsync();

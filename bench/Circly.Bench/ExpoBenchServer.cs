@@ -9,7 +9,9 @@ namespace Circly.Bench;
 /// <summary>
 /// An Expo-compatible push endpoint for the fan-out benchmark: POST /--/api/v2/push/send answers
 /// an ok ticket per message and counts them. With a limit, it behaves as Expo does for a project
-/// over its rate: a call that would take the current second above the limit gets 429.
+/// over its rate: a call that would take the current second above the limit gets 429. The fault
+/// scenarios also read how often each (token, poll) was accepted (<see cref="AcceptedFor"/>) and
+/// can make it misbehave (<see cref="Chaos"/>).
 /// </summary>
 public sealed class ExpoBenchServer : IAsyncDisposable
 {
@@ -22,7 +24,18 @@ public sealed class ExpoBenchServer : IAsyncDisposable
     private long _lastTicks;
     private long _firstTicks;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Token, string Poll), int> _accepted = new();
+
     private ExpoBenchServer(WebApplication app) => _app = app;
+
+    /// <summary>Misbehaviour for the fault scenarios; null = a well-behaved Expo.</summary>
+    public ExpoChaos? Chaos { get; set; }
+
+    /// <summary>How many times a notification for this token about this poll was accepted (answered with an ok ticket).</summary>
+    public int AcceptedFor(string token, string poll) => _accepted.TryGetValue((token, poll), out var n) ? n : 0;
+
+    /// <summary>What the misbehaving server answered instead of tickets, by kind.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, long> Misbehaved { get; } = new();
 
     /// <summary>Only pushes about these polls (data.pollId) are counted; others are answered and counted in Others.</summary>
     public HashSet<string> Polls { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -83,6 +96,8 @@ public sealed class ExpoBenchServer : IAsyncDisposable
             Interlocked.Exchange(ref _lastTicks, 0);
             Interlocked.Exchange(ref _firstTicks, 0);
             Interlocked.Exchange(ref _others, 0);
+            _accepted.Clear();
+            Misbehaved.Clear();
         }
     }
 
@@ -93,6 +108,36 @@ public sealed class ExpoBenchServer : IAsyncDisposable
         var count = items.Count;
         var ours = items.Count(item => item?["data"]?["pollId"]?.GetValue<string>() is { } poll && Polls.Contains(poll));
         Interlocked.Increment(ref _calls);
+        if (Chaos is { } chaos)
+        {
+            var roll = Random.Shared.NextDouble();
+            if (roll < chaos.TooMany)
+            {
+                Misbehaved.AddOrUpdate("429", 1, (_, n) => n + 1);
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.Headers.RetryAfter = "1";
+                return;
+            }
+            if (roll < chaos.TooMany + chaos.ServerError)
+            {
+                Misbehaved.AddOrUpdate("500", 1, (_, n) => n + 1);
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                return;
+            }
+            if (roll < chaos.TooMany + chaos.ServerError + chaos.Timeout)
+            {
+                // Longer than the client waits; then refused, so Expo never sent these.
+                Misbehaved.AddOrUpdate("timeout", 1, (_, n) => n + 1);
+                await Task.Delay(chaos.TimeoutDelay, CancellationToken.None);
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+            if (roll < chaos.TooMany + chaos.ServerError + chaos.Timeout + chaos.Slow)
+            {
+                Misbehaved.AddOrUpdate("slow", 1, (_, n) => n + 1);
+                await Task.Delay(chaos.SlowDelay, CancellationToken.None);
+            }
+        }
         var second = DateTime.UtcNow.Ticks / TimeSpan.TicksPerSecond;
         lock (_gate)
         {
@@ -105,6 +150,13 @@ public sealed class ExpoBenchServer : IAsyncDisposable
                 return;
             }
             _perSecond[second] = sent + count;
+            foreach (var item in items)
+            {
+                if (item?["to"]?.GetValue<string>() is { } token && item["data"]?["pollId"]?.GetValue<string>() is { } poll)
+                {
+                    _accepted.AddOrUpdate((token, poll), 1, (_, n) => n + 1);
+                }
+            }
             Interlocked.Add(ref _messages, ours);
             Interlocked.Add(ref _others, count - ours);
             if (ours > 0)
@@ -128,3 +180,9 @@ public sealed class ExpoBenchServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 }
+
+/// <summary>
+/// Shares of calls the server answers badly: 429 (Retry-After 1), 500, no answer within
+/// <see cref="TimeoutDelay"/> (then 503, nothing sent), or slowly (<see cref="SlowDelay"/>, then tickets).
+/// </summary>
+public sealed record ExpoChaos(double TooMany, double ServerError, double Timeout, double Slow, TimeSpan TimeoutDelay, TimeSpan SlowDelay);

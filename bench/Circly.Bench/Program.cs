@@ -43,6 +43,8 @@ switch (command)
         break;
     case "run":
         return await BenchRun.RunAsync(args.Skip(1).ToArray());
+    case "faults":
+        return await FaultRun.RunAsync(args.Skip(1).ToArray());
     default:
         await Console.Error.WriteLineAsync("""
             usage: Circly.Bench ratelimit-cost <postgres-connection> <storage-connection> [hits]
@@ -50,6 +52,7 @@ switch (command)
                    Circly.Bench sharecard-cost <postgres-connection> <storage-connection> [renders] [answers]
                    Circly.Bench analytics-store <postgres-connection> <storage-connection> <recorded> <per-day>
                    Circly.Bench run [votes|limit|ceiling|mixed|results|fanout|closing|growth ...]   (environment from bench/run.sh)
+                   Circly.Bench faults [1 2 3 4 5]   (environment from bench/run.sh faults)
             """);
         return 2;
 }

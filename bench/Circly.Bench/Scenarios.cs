@@ -391,18 +391,7 @@ public sealed class Scenarios(BenchSettings settings, NpgsqlDataSource db, LoadG
     {
         var target = settings.Quick ? 2_000 : 10_000;
         await progress.StepAsync($"scenario fanout (Expo pacing {(pacing == 0 ? "off" : pacing + "/s")}): {target:N0} recipients");
-        await using (var connection = await db.OpenConnectionAsync())
-        {
-            // Every bench user has a device; the daily cap is raised so that repeated runs push every time.
-            await connection.ExecuteAsync("""
-                INSERT INTO push_tokens (user_id, token, platform)
-                SELECT id, 'ExponentPushToken[bench' || replace(id::text, '-', '') || ']', 'ios' FROM users
-                ON CONFLICT DO NOTHING;
-                INSERT INTO notification_settings (user_id, max_per_day) SELECT id, 100 FROM users
-                ON CONFLICT (user_id) DO UPDATE SET max_per_day = 100;
-                DELETE FROM notification_daily_counts;
-                """);
-        }
+        await data.GiveEveryoneADeviceAsync();
         await CleanOutboxAsync();
         var circles = new List<BenchCircle>();
         var recipients = 0;

@@ -37,6 +37,9 @@ param databaseConnectionsThreshold int
 @description('Outbox lag (age of the oldest undispatched event) above this many minutes fires an alert.')
 param outboxLagMinutes int = 5
 
+@description('An outbox event dispatched but not consumed for longer than this many minutes (from its creation) fires an alert.')
+param outboxUnconsumedMinutes int = 15
+
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
 }
@@ -116,6 +119,16 @@ var queryAlerts = [
     query: loadTextContent('../queries/outbox-lag.kql')
     metricMeasureColumn: 'lagSeconds'
     threshold: outboxLagMinutes * 60
+    dimensions: []
+  }
+  {
+    name: 'outbox-unconsumed'
+    displayName: 'Circly: outbox event unconsumed for ${outboxUnconsumedMinutes} min'
+    description: 'An outbox event was dispatched but its consumer has not finished it after ${outboxUnconsumedMinutes} minutes. docs/OPERATIONS.md#undelivered-outbox-events'
+    severity: 2
+    query: loadTextContent('../queries/outbox-unconsumed.kql')
+    metricMeasureColumn: 'ageSeconds'
+    threshold: outboxUnconsumedMinutes * 60
     dimensions: []
   }
 ]
@@ -296,7 +309,7 @@ var workbookCharts = [
     query: loadTextContent('../queries/workbook-backlog.kql')
   }
   {
-    title: 'Outbox lag (s)'
+    title: 'Outbox lag and oldest unconsumed event (s)'
     query: loadTextContent('../queries/workbook-outbox-lag.kql')
   }
   {

@@ -27,18 +27,31 @@ public sealed class OutboxDelivery(NpgsqlDataSource dataSource, Microsoft.Extens
     /// A run again replaces the unfinished batches of an earlier run: its own carry every push again.
     /// </summary>
     public Task FannedOutAsync(Guid eventId, IReadOnlyCollection<Guid> batchIds, CancellationToken cancellationToken) =>
-        StepAsync(eventId, """
+        StepAsync(eventId, (connection, transaction) => connection.ExecuteAsync(new CommandDefinition("""
             DELETE FROM outbox_event_batches WHERE event_id = @eventId AND NOT done AND batch_id <> ALL(@batchIds);
             INSERT INTO outbox_event_batches (event_id, batch_id) SELECT @eventId, unnest(@batchIds) ON CONFLICT DO NOTHING;
             UPDATE outbox_events SET fanned_out_at = now() WHERE id = @eventId;
-            """, new { eventId, batchIds = batchIds.ToArray() }, cancellationToken);
+            """, new { eventId, batchIds = batchIds.ToArray() }, transaction, cancellationToken: cancellationToken)), cancellationToken);
 
-    /// <summary>The push sender is done with one batch of the event (sent, sent before, or failed for good): possibly before the fan-out listed it.</summary>
-    public Task BatchDoneAsync(Guid eventId, Guid batchId, CancellationToken cancellationToken) =>
-        StepAsync(eventId, """
-            INSERT INTO outbox_event_batches (event_id, batch_id, done) VALUES (@eventId, @batchId, true)
-            ON CONFLICT (event_id, batch_id) DO UPDATE SET done = true;
-            """, new { eventId, batchId }, cancellationToken);
+    /// <summary>
+    /// The push sender is done with one batch of the event (sent, sent before, or failed for good):
+    /// possibly before the fan-out listed it. The first time a batch is done, its figures become a
+    /// <see cref="PushSent"/> event in the same transaction (analytics' delivery rate), so a batch seen
+    /// again is never counted twice.
+    /// </summary>
+    public Task BatchDoneAsync(Guid eventId, Guid batchId, PushSent figures, CancellationToken cancellationToken) =>
+        StepAsync(eventId, async (connection, transaction) =>
+        {
+            var newlyDone = await connection.ExecuteScalarAsync<bool?>(new CommandDefinition("""
+                INSERT INTO outbox_event_batches (event_id, batch_id, done) VALUES (@eventId, @batchId, true)
+                ON CONFLICT (event_id, batch_id) DO UPDATE SET done = true WHERE NOT outbox_event_batches.done
+                RETURNING true
+                """, new { eventId, batchId }, transaction, cancellationToken: cancellationToken));
+            if (newlyDone == true && figures.Sent + figures.Failed > 0)
+            {
+                await OutboxWriter.AddAsync(connection, transaction, OutboxEventTypes.PushSent, figures, cancellationToken);
+            }
+        }, cancellationToken);
 
     /// <summary>
     /// Whether the push sender already finished this batch: a batch message seen again after that (a
@@ -53,7 +66,7 @@ public sealed class OutboxDelivery(NpgsqlDataSource dataSource, Microsoft.Extens
             new { eventId, batchId }, cancellationToken: cancellationToken));
     }
 
-    private async Task StepAsync(Guid eventId, string step, object parameters, CancellationToken cancellationToken)
+    private async Task StepAsync(Guid eventId, Func<NpgsqlConnection, NpgsqlTransaction, Task> step, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -63,7 +76,7 @@ public sealed class OutboxDelivery(NpgsqlDataSource dataSource, Microsoft.Extens
         {
             return;
         }
-        await connection.ExecuteAsync(new CommandDefinition(step, parameters, transaction, cancellationToken: cancellationToken));
+        await step(connection, transaction);
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE outbox_events SET consumed_at = now()
             WHERE id = @eventId AND consumed_at IS NULL AND fanned_out_at IS NOT NULL

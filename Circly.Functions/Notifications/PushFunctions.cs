@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Circly.Functions.Notifications;
 
-public sealed partial class PushFunctions(PushSender sender, PushReceiptChecker receipts, OutboxDelivery delivery, ILogger<PushFunctions> logger)
+public sealed partial class PushFunctions(PushSender sender, PushReceiptChecker receipts, NotificationEvents events, OutboxDelivery delivery, ILogger<PushFunctions> logger)
 {
     /// <summary>
     /// One push batch (≤ 100 notifications of one event) to Expo. An exception gives the message back
@@ -26,14 +26,17 @@ public sealed partial class PushFunctions(PushSender sender, PushReceiptChecker 
         var report = await sender.SendAsync(batch, cancellationToken);
         // The pushes went out: that they did is recorded even when the host is shutting down (as the
         // sender records its tickets), so the message completes instead of waiting out its lease.
-        await delivery.BatchDoneAsync(batch.EventId, batch.BatchId, CancellationToken.None);
+        await delivery.BatchDoneAsync(batch.EventId, batch.BatchId, new PushSent(report.Accepted, report.TicketErrors + report.Rejected), CancellationToken.None);
         LogSent(logger, report.Messages, report.Accepted, report.AlreadySent, report.TicketErrors, report.Rejected, report.Unknown, report.Deactivated);
     }
 
-    /// <summary>Receipts for tickets older than Expo:ReceiptDelay; DeviceNotRegistered deactivates the device.</summary>
+    /// <summary>Receipts for tickets older than Expo:ReceiptDelay; DeviceNotRegistered deactivates the device; the run's figures go to analytics.</summary>
     [Function(nameof(CheckPushReceipts))]
-    public Task CheckPushReceipts([TimerTrigger("%PUSH_RECEIPTS_SCHEDULE%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        receipts.CheckAsync(cancellationToken);
+    public async Task CheckPushReceipts([TimerTrigger("%PUSH_RECEIPTS_SCHEDULE%")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var report = await receipts.CheckAsync(cancellationToken);
+        await events.ReceiptsCheckedAsync(report, CancellationToken.None);
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Push batch {BatchId} of event {EventId} came back after it was done; skipped")]
     private static partial void LogAlreadyDone(ILogger logger, Guid batchId, Guid eventId);

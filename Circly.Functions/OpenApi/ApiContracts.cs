@@ -68,13 +68,13 @@ public static class ApiContracts
         ["DeleteCircle"] = ForDevice("Owner only: the circle and its polls stop being visible.").Returns<DeletedResponse>()
             .Errors(CircleNotFound, CircleNotMember, CircleNotCreator),
         ["JoinCircle"] = ForDevice("Joins with an invite code or link id and a nickname.").Accepts<JoinCircleRequest>().Returns<CircleDetails>()
-            .Errors(CircleInvalidCode, CircleExpired, CircleFull, CircleAlreadyMember, CircleNicknameTaken, CircleNotFound),
+            .Errors(CircleInvalidCode, CircleExpired, CircleFull, CircleAlreadyMember, CircleNicknameTaken, CircleNotFound, CircleNotMember),
         ["ListCircleMembers"] = ForDevice("The circle's members.").Returns<IReadOnlyList<CircleMemberView>>().Errors(CircleNotFound, CircleNotMember),
         ["RegenerateCircleInvite"] = ForDevice("Owner only: a new invite code and link id.").Returns<CircleDetails>()
             .Errors(CircleNotFound, CircleNotMember, CircleNotCreator),
         ["LeaveCircle"] = ForDevice("Leaves the circle.").Returns<LeaveCircleResult>().Errors(CircleNotFound, CircleNotMember),
         ["RemoveCircleMember"] = ForDevice("Owner only: the member loses access and cannot rejoin.").Returns<MemberRemovedResponse>()
-            .Errors(CircleNotFound, CircleNotMember, CircleNotCreator, NotFound),
+            .Errors(CircleNotFound, CircleNotMember, CircleNotCreator, NotFound, ValidationInvalidFormat),
         ["InvitePage"] = Anonymous("The web page of an invite link (HTML); errors are pages too.")
             .ReturnsHtml(StatusCodes.Status200OK, StatusCodes.Status404NotFound),
 
@@ -114,7 +114,7 @@ public static class ApiContracts
 
         // Reports
         ["SubmitReport"] = ForDevice("Reports a member, circle name or poll; once per reporter and target.").Accepts<ReportRequest>().Returns<ReportReceipt>(StatusCodes.Status201Created)
-            .Errors(CircleNotFound, NotFound, ReportAlreadySubmitted),
+            .Errors(CircleNotFound, PollNotFound, NotFound, ReportAlreadySubmitted),
 
         // Admin
         ["AdminAuditLog"] = ForAdmin("The audit log, newest first (role admin).").ReturnsPage<AuditEntry>()

@@ -126,7 +126,7 @@ public static partial class OpenApiDocumentBuilder
             {
                 ApiBody.Html => new OpenApiResponse { Description = "An HTML page.", Content = new Dictionary<string, IOpenApiMediaType> { ["text/html"] = new OpenApiMediaType() } },
                 ApiBody.Json => new OpenApiResponse { Description = "A JSON document.", Content = JsonContent(new OpenApiSchema { Type = JsonSchemaType.Object }) },
-                _ => new OpenApiResponse { Description = "Success, in the envelope.", Content = JsonContent(SuccessEnvelope(envelope, schemas.Response(success.Data!), success.Paged)) },
+                _ => new OpenApiResponse { Description = "Success, in the envelope.", Content = JsonContent(SuccessEnvelope(envelope, schemas.Response(success.Data!), success.Paged ? schemas.Response(typeof(Pagination)) : null)) },
             };
         }
         if (contract.Conditional)
@@ -198,7 +198,7 @@ public static partial class OpenApiDocumentBuilder
     private static IEnumerable<int> ErrorStatuses(ApiContract contract) =>
         ErrorCodesByStatus(contract with { }).Keys.Where(status => status is StatusCodes.Status429TooManyRequests or >= StatusCodes.Status500InternalServerError);
 
-    private static OpenApiSchema SuccessEnvelope(IOpenApiSchema envelope, IOpenApiSchema data, bool paged)
+    private static OpenApiSchema SuccessEnvelope(IOpenApiSchema envelope, IOpenApiSchema data, IOpenApiSchema? pagination)
     {
         var shape = new OpenApiSchema
         {
@@ -209,9 +209,13 @@ public static partial class OpenApiDocumentBuilder
             },
             Required = new HashSet<string> { "data" },
         };
-        if (paged)
+        if (pagination is not null)
         {
-            shape.Properties["meta"] = new OpenApiSchema { Required = new HashSet<string> { "pagination" } };
+            shape.Properties["meta"] = new OpenApiSchema
+            {
+                Properties = new Dictionary<string, IOpenApiSchema> { ["pagination"] = pagination },
+                Required = new HashSet<string> { "pagination" },
+            };
         }
         return new OpenApiSchema { AllOf = [envelope, shape] };
     }

@@ -89,7 +89,12 @@ internal sealed class SchemaComponents(OpenApiDocument document)
         {
             return new JsonObject();
         }
-        if (response && context.TypeInfo.Kind == JsonTypeInfoKind.Object && schema.ContainsKey("properties"))
+        if (!response)
+        {
+            // The exporter requires every constructor parameter; a client may leave any out (and gets VALIDATION_REQUIRED where it matters).
+            schema.Remove("required");
+        }
+        else if (context.TypeInfo.Kind == JsonTypeInfoKind.Object && schema.ContainsKey("properties"))
         {
             // A property with a JsonIgnore condition (ShouldSerialize set) may be left out; the others are always written.
             var required = context.TypeInfo.Properties.Where(p => p.Get is not null && p.ShouldSerialize is null).Select(p => (JsonNode?)p.Name).ToArray();

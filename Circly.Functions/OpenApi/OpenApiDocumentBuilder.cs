@@ -56,7 +56,16 @@ public static partial class OpenApiDocumentBuilder
                 pathItem.Operations ??= [];
                 // operationId must be unique: a function with several methods names the others after their method (GetHealth, GetHealthHead).
                 var operationId = method == function.Methods[0] ? function.Name : function.Name + char.ToUpperInvariant(method[0]) + method[1..];
-                pathItem.Operations[new HttpMethod(method.ToUpperInvariant())] = Operation(function, operationId, contract, schemas, envelope, document);
+                var operation = Operation(function, operationId, contract, schemas, envelope, document);
+                if (method == "head")
+                {
+                    // HEAD answers the GET's statuses and headers without a body.
+                    foreach (var response in operation.Responses!.Values.OfType<OpenApiResponse>())
+                    {
+                        response.Content = null;
+                    }
+                }
+                pathItem.Operations[new HttpMethod(method.ToUpperInvariant())] = operation;
             }
         }
         document.Components = new OpenApiComponents
@@ -196,7 +205,7 @@ public static partial class OpenApiDocumentBuilder
     }
 
     private static IEnumerable<int> ErrorStatuses(ApiContract contract) =>
-        ErrorCodesByStatus(contract with { }).Keys.Where(status => status is StatusCodes.Status429TooManyRequests or >= StatusCodes.Status500InternalServerError);
+        ErrorCodesByStatus(contract).Keys.Where(status => status is StatusCodes.Status429TooManyRequests or >= StatusCodes.Status500InternalServerError);
 
     private static OpenApiSchema SuccessEnvelope(IOpenApiSchema envelope, IOpenApiSchema data, IOpenApiSchema? pagination)
     {

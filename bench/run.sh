@@ -122,7 +122,7 @@ fi
 # The app's settings, with the limits lifted for the load and the timers off (the bench runs them).
 export AzureWebJobsStorage="$storage"
 # The API runs as the app role and migrates as the owner, as everywhere (the loader writes as postgres).
-export Database__ConnectionString="Host=127.0.0.1;Port=$pg_port;Database=$database;Username=circly_app;Timeout=15"
+export Database__ConnectionString="Host=127.0.0.1;Port=$pg_port;Database=$database;Username=circly_app;Timeout=15;Max Auto Prepare=32"
 export Database__MigrationConnectionString="Host=127.0.0.1;Port=$pg_port;Database=$database;Username=circly_owner;Timeout=15"
 export RateLimit__UserPerMinute=1000000000 RateLimit__IpPerMinute=1000000000 RateLimit__RegistrationsPerIpPerHour=1000000000
 export RateLimit__JoinAttemptsPerUserPerHour=1000000000 RateLimit__JoinAttemptsPerIpPerHour=1000000000
@@ -146,7 +146,7 @@ stop_api() {
   unset 'children[-1]'
 }
 run_bench() {
-  BENCH_PG="$connection" BENCH_API_URL="http://127.0.0.1:$api_port" BENCH_API_PID="$api_pid" BENCH_PGBENCH="$pg_bin/pgbench" \
+  BENCH_PG_PID=$(head -n 1 "$pg_data/postmaster.pid") BENCH_PG="$connection" BENCH_API_URL="http://127.0.0.1:$api_port" BENCH_API_PID="$api_pid" BENCH_PGBENCH="$pg_bin/pgbench" \
   BENCH_STORAGE="$storage" BENCH_EXPO_PORT=$((api_port + 1)) BENCH_RESULTS="$results" BENCH_MACHINE="$machine" BENCH_COMMIT="$commit" \
   BENCH_COMMAND="${BENCH_QUICK:+BENCH_QUICK=1 }./bench/run.sh $*" \
     dotnet "$bench_dll" run "$@" </dev/null &

@@ -109,7 +109,8 @@ public sealed class AuthService
     public async Task<AuthenticatedUser> AuthenticateAsync(string accessToken, CancellationToken cancellationToken)
     {
         var subject = await _accessTokens.ValidateAsync(accessToken);
-        var standing = await _users.GetStandingAsync(subject.UserId, cancellationToken);
+        // Warm, no round trip: a standing this instance read in the last 10 s (bans apply here at once).
+        var standing = await _users.GetRecentStandingAsync(subject.UserId, cancellationToken);
         if (!standing.Exists)
         {
             throw Fail.With(ErrorCodes.AuthInvalidToken, "This account no longer exists.");

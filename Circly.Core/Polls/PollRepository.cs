@@ -35,6 +35,8 @@ internal sealed record NewOption(Guid MemberId, string Nickname, int DisplayOrde
 
 internal sealed record VoteOutcome(bool Counted, int VisibleVotes);
 
+internal sealed record PollTag(int Version, bool IsClosed, DateTimeOffset Deadline, bool Voted);
+
 internal sealed record ListedPoll(
     Guid Id, Guid CircleId, string QuestionText, DateTimeOffset Deadline, bool IsClosed, int TotalVotes, int TotalParticipants,
     bool IsCreator, DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt, long Total);
@@ -63,6 +65,25 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
         return poll is null ? null : new PollState(poll, options, voted);
     }
 
+    /// <summary>
+    /// What a poll's ETag is made of, in one statement, for a caller who may see the poll: it is
+    /// active, the caller is an active member of its circle and neither they nor its creator
+    /// blocked the other (the same rules as PollService's full read). Null otherwise.
+    /// </summary>
+    public async Task<PollTag?> FindTagAsync(Guid pollId, Guid userId, byte[] voterHash, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT p.version, p.is_closed, p.deadline,
+                   EXISTS (SELECT 1 FROM poll_participations pp WHERE pp.poll_id = p.id AND pp.voter_hash = @voterHash) AS voted
+            FROM polls p
+            JOIN active_circle_members me ON me.circle_id = p.circle_id AND me.user_id = @userId
+            WHERE p.id = @pollId AND p.is_active
+              AND NOT EXISTS (SELECT 1 FROM user_separations s WHERE s.user_id = @userId AND s.other_id = p.creator_id)
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<PollTag>(new CommandDefinition(sql, new { pollId, userId, voterHash }, cancellationToken: cancellationToken));
+    }
+
     public async Task<Guid> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid circleId, Guid creatorId, Guid templateId,
         string questionText, DateTimeOffset deadline, int eligibleVoters, IReadOnlyList<NewOption> options, CancellationToken cancellationToken)
     {
@@ -89,48 +110,62 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// One statement: lock the open poll, record the participation (the primary key refuses a
-    /// second one) and count the choice in the poll row's array. Nothing links the hash to the choice.
+    /// The whole vote in one statement (one round trip): the poll is active, open and before its
+    /// deadline; the caller is an active member of its circle (the Circles module's published view
+    /// active_circle_members) who was one of its options at the start, or its creator; neither the
+    /// caller nor the creator blocked the other (user_separations); the option belongs to the poll
+    /// and is not the caller. Then it locks the poll row, records the participation (the primary
+    /// key refuses a second one) and counts the choice in the poll row's array. Nothing links the
+    /// hash to the choice: the user id and the option are only read here, never written.
     /// What members see (visible_counts, visible_votes, version = the ETag) is copied from the counts
     /// only when at least <paramref name="step"/> votes are not shown yet and at least as many
     /// members may still vote, so neither this step nor the close ever shows fewer than
     /// <paramref name="step"/> votes at once when everyone votes. The vote that completes the poll
     /// only sets close_after (now + <paramref name="closeDelay"/>): it closes nothing and writes no event.
+    /// Not counted means refused for any reason: PollService works out which one, off the fast path.
     /// </summary>
-    public async Task<VoteOutcome> VoteAsync(Guid pollId, int displayOrder, byte[] voterHash, int step, TimeSpan closeDelay, CancellationToken cancellationToken)
+    public async Task<VoteOutcome> VoteAsync(Guid pollId, Guid userId, Guid optionId, byte[] voterHash, int step, TimeSpan closeDelay, CancellationToken cancellationToken)
     {
-        const string shows = "(p.total_votes + 1 - p.visible_votes >= @step AND p.eligible_voters - (p.total_votes + 1) >= @step)";
-        const string sql = $"""
-            WITH target AS (
-                SELECT id FROM polls
-                WHERE id = @pollId AND is_active AND NOT is_closed AND deadline > now()
-                FOR UPDATE
-            ), participation AS (
-                INSERT INTO poll_participations (poll_id, voter_hash)
-                SELECT id, @voterHash FROM target
-                ON CONFLICT DO NOTHING
-                RETURNING poll_id
-            ), counted AS (
-                UPDATE polls p SET
-                    vote_counts[@slot] = p.vote_counts[@slot] + 1,
-                    total_votes = p.total_votes + 1,
-                    visible_counts = CASE WHEN {shows}
-                        THEN p.vote_counts[:(@slot - 1)] || (p.vote_counts[@slot] + 1) || p.vote_counts[(@slot + 1):]
-                        ELSE p.visible_counts END,
-                    visible_votes = CASE WHEN {shows} THEN p.total_votes + 1 ELSE p.visible_votes END,
-                    version = CASE WHEN {shows} THEN p.version + 1 ELSE p.version END,
-                    updated_at = CASE WHEN {shows} THEN now() ELSE p.updated_at END,
-                    close_after = CASE WHEN p.total_votes + 1 >= p.eligible_voters THEN now() + @closeDelay ELSE p.close_after END
-                FROM participation
-                WHERE p.id = participation.poll_id
-                RETURNING p.visible_votes
-            )
-            SELECT EXISTS (SELECT 1 FROM counted) AS counted, coalesce((SELECT visible_votes FROM counted), 0) AS visible_votes
-            """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleAsync<VoteOutcome>(new CommandDefinition(sql,
-            new { pollId, slot = displayOrder + 1, voterHash, step, closeDelay }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleAsync<VoteOutcome>(new CommandDefinition(VoteSql,
+            new { pollId, userId, optionId, voterHash, step, closeDelay }, cancellationToken: cancellationToken));
     }
+
+    private const string Shows = "(p.total_votes + 1 - p.visible_votes >= @step AND p.eligible_voters - (p.total_votes + 1) >= @step)";
+
+    /// <summary>The vote's statement; bench/Circly.Bench/vote.pgbench.sql runs the same SQL as the vote limit.</summary>
+    internal const string VoteSql = $"""
+        WITH target AS (
+            SELECT p.id, o.display_order + 1 AS slot
+            FROM polls p
+            JOIN active_circle_members me ON me.circle_id = p.circle_id AND me.user_id = @userId
+            JOIN poll_options o ON o.poll_id = p.id AND o.id = @optionId AND o.member_id IS DISTINCT FROM me.member_id
+            WHERE p.id = @pollId AND p.is_active AND NOT p.is_closed AND p.deadline > now()
+              AND (p.creator_id = @userId OR EXISTS (SELECT 1 FROM poll_options mine WHERE mine.poll_id = p.id AND mine.member_id = me.member_id))
+              AND NOT EXISTS (SELECT 1 FROM user_separations s WHERE s.user_id = @userId AND s.other_id = p.creator_id)
+            FOR UPDATE OF p
+        ), participation AS (
+            INSERT INTO poll_participations (poll_id, voter_hash)
+            SELECT id, @voterHash FROM target
+            ON CONFLICT DO NOTHING
+            RETURNING poll_id
+        ), counted AS (
+            UPDATE polls p SET
+                vote_counts[t.slot] = p.vote_counts[t.slot] + 1,
+                total_votes = p.total_votes + 1,
+                visible_counts = CASE WHEN {Shows}
+                    THEN p.vote_counts[:(t.slot - 1)] || (p.vote_counts[t.slot] + 1) || p.vote_counts[(t.slot + 1):]
+                    ELSE p.visible_counts END,
+                visible_votes = CASE WHEN {Shows} THEN p.total_votes + 1 ELSE p.visible_votes END,
+                version = CASE WHEN {Shows} THEN p.version + 1 ELSE p.version END,
+                updated_at = CASE WHEN {Shows} THEN now() ELSE p.updated_at END,
+                close_after = CASE WHEN p.total_votes + 1 >= p.eligible_voters THEN now() + @closeDelay ELSE p.close_after END
+            FROM participation JOIN target t ON t.id = participation.poll_id
+            WHERE p.id = participation.poll_id
+            RETURNING p.visible_votes
+        )
+        SELECT EXISTS (SELECT 1 FROM counted) AS counted, coalesce((SELECT visible_votes FROM counted), 0) AS visible_votes
+        """;
 
     /// <summary>The polls a list shows: the caller's circles, not hidden, not by someone blocked either way, by status.</summary>
     private const string ListedPolls = """

@@ -157,44 +157,50 @@ public sealed class PollService
         }
     }
 
+    /// <summary>
+    /// One statement checks and counts the vote (PollRepository.VoteAsync). Only a refused vote
+    /// pays for the reads that say why, in the order the rules are listed here.
+    /// </summary>
     public async Task<VoteReceipt> VoteAsync(Guid userId, Guid pollId, VoteRequest request, CancellationToken cancellationToken)
     {
         var optionId = request.OptionId ?? throw Fail.Required("optionId");
         var hash = _voterHash.For(pollId, userId);
+        var outcome = await _repository.VoteAsync(pollId, userId, optionId, hash, _visibleStep, CloseDelay(), cancellationToken);
+        if (!outcome.Counted)
+        {
+            throw await WhyRefusedAsync(userId, pollId, optionId, hash, cancellationToken);
+        }
+        // The receipt shows what every member sees: the visible total, never this vote on its own.
+        return new VoteReceipt(pollId, Voted: true, TotalVotes: outcome.VisibleVotes, IsClosed: false);
+    }
+
+    /// <summary>The error for a vote the statement did not count; a check that throws itself names the first rule broken.</summary>
+    private async Task<CirclyException> WhyRefusedAsync(Guid userId, Guid pollId, Guid optionId, byte[] hash, CancellationToken cancellationToken)
+    {
         var (state, membership) = await LoadWithMembershipAsync(userId, pollId, hash, cancellationToken);
         var poll = state.Poll;
 
         // Polls opened before the creator became an option (migration 0008) still let their creator vote.
         if (poll.CreatorId != userId && !state.Options.Any(o => o.MemberId == membership.MemberId))
         {
-            throw Fail.With(ErrorCodes.CircleNotMember, "Only members who were in the circle when this poll started can vote in it.");
+            return Fail.With(ErrorCodes.CircleNotMember, "Only members who were in the circle when this poll started can vote in it.");
         }
         if (state.Voted)
         {
-            throw AlreadyVoted();
+            return AlreadyVoted();
         }
         ThrowIfNotOpen(poll);
-        var option = state.Options.FirstOrDefault(o => o.Id == optionId)
-            ?? throw Fail.With(ErrorCodes.PollInvalidOption, "This option is not part of this poll.");
+        var option = state.Options.FirstOrDefault(o => o.Id == optionId);
+        if (option is null)
+        {
+            return Fail.With(ErrorCodes.PollInvalidOption, "This option is not part of this poll.");
+        }
         if (option.MemberId == membership.MemberId)
         {
-            throw Fail.With(ErrorCodes.PollInvalidOption, "You can't vote for yourself. Pick one of your friends!");
+            return Fail.With(ErrorCodes.PollInvalidOption, "You can't vote for yourself. Pick one of your friends!");
         }
-
-        var outcome = await _repository.VoteAsync(pollId, option.DisplayOrder, hash, _visibleStep, CloseDelay(), cancellationToken);
-        if (!outcome.Counted)
-        {
-            // Someone got there first: this voter's other request, or the poll closed meanwhile.
-            var now = await _repository.LoadAsync(pollId, hash, cancellationToken);
-            if (now is null || now.Voted)
-            {
-                throw AlreadyVoted();
-            }
-            ThrowIfNotOpen(now.Poll);
-            throw AlreadyVoted();
-        }
-        // The receipt shows what every member sees: the visible total, never this vote on its own.
-        return new VoteReceipt(pollId, Voted: true, TotalVotes: outcome.VisibleVotes, IsClosed: false);
+        // Every rule holds now: someone got there first (this voter's other request), or the poll closed meanwhile.
+        return AlreadyVoted();
     }
 
     public async Task<(PollResults Results, string ETag)> GetResultsAsync(Guid userId, Guid pollId, CancellationToken cancellationToken)
@@ -210,6 +216,18 @@ public sealed class PollService
         var (results, winner, isTie, top) = ResultCalculator.Calculate(
             (await ShownOptionsAsync(state, cancellationToken)).Select(o => new ResultCalculator.Counted(o.Id, o.MemberNickname, o.DisplayOrder, CountShown(poll, o, closed))).ToList());
         return (new PollResults(poll.Id, poll.QuestionText, TotalShown(poll, closed), poll.EligibleVoters, closed, true, results, winner, isTie, top), etag);
+    }
+
+    /// <summary>
+    /// The ETag GetAsync (results: false) or GetResultsAsync (results: true) would answer with, from
+    /// the poll row's version alone in one statement, so a conditional read that still matches is a
+    /// 304 without loading options or counts. Null when the caller may not see the poll: the full
+    /// read then gives the error.
+    /// </summary>
+    public async Task<string?> CurrentETagAsync(Guid userId, Guid pollId, bool results, CancellationToken cancellationToken)
+    {
+        var tag = await _repository.FindTagAsync(pollId, userId, _voterHash.For(pollId, userId), cancellationToken);
+        return tag is null ? null : ETag(results ? "r" : "p", pollId, tag.Version, tag.Voted, tag.IsClosed || tag.Deadline <= _clock.GetUtcNow());
     }
 
     /// <summary>
@@ -389,8 +407,10 @@ public sealed class PollService
         }
     }
 
-    private static string ETag(string kind, PollRow poll, bool voted, bool closed) =>
-        $"\"{kind}{poll.Id:N}.{poll.Version}.{(voted ? 1 : 0)}{(closed ? 1 : 0)}\"";
+    private static string ETag(string kind, PollRow poll, bool voted, bool closed) => ETag(kind, poll.Id, poll.Version, voted, closed);
+
+    private static string ETag(string kind, Guid pollId, int version, bool voted, bool closed) =>
+        $"\"{kind}{pollId:N}.{version}.{(voted ? 1 : 0)}{(closed ? 1 : 0)}\"";
 
     private static CirclyException PollNotFound() => Fail.With(ErrorCodes.PollNotFound, "Poll not found.");
 

@@ -8,23 +8,31 @@ public sealed class UserService
 {
     private readonly UserRepository _repository;
     private readonly IEnumerable<IAccountDataCleaner> _cleaners;
+    private readonly StandingCache _standings;
 
-    internal UserService(UserRepository repository, IEnumerable<IAccountDataCleaner> cleaners)
+    internal UserService(UserRepository repository, IEnumerable<IAccountDataCleaner> cleaners, StandingCache standings)
     {
         _repository = repository;
         _cleaners = cleaners;
+        _standings = standings;
     }
 
     public Task<DeviceAccount?> FindByDeviceAsync(byte[] deviceIdHash, CancellationToken cancellationToken) =>
         _repository.FindByDeviceAsync(deviceIdHash, cancellationToken);
 
     /// <summary>For moderation, in its transaction: marks the account banned; its device id hash, or null when there is no such account.</summary>
-    public Task<byte[]?> MarkBannedAsync(Guid userId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        _repository.MarkBannedAsync(userId, connection, transaction, cancellationToken);
+    public Task<byte[]?> MarkBannedAsync(Guid userId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        _standings.Forget(userId);
+        return _repository.MarkBannedAsync(userId, connection, transaction, cancellationToken);
+    }
 
     /// <summary>For moderation, in its transaction: the accounts of a device whose ban was lifted are no longer banned.</summary>
-    public Task LiftBanAsync(byte[] deviceIdHash, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        _repository.LiftBanAsync(deviceIdHash, connection, transaction, cancellationToken);
+    public Task LiftBanAsync(byte[] deviceIdHash, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        _standings.ForgetAll();
+        return _repository.LiftBanAsync(deviceIdHash, connection, transaction, cancellationToken);
+    }
 
     public Task<Guid?> RegisterAsync(byte[] deviceIdHash, byte[] deviceSecretHash, string platform, string? appVersion, string? locale, string? timeZone, CancellationToken cancellationToken) =>
         _repository.RegisterAsync(deviceIdHash, deviceSecretHash, platform, appVersion, locale, timeZone, cancellationToken);
@@ -36,12 +44,30 @@ public sealed class UserService
         _repository.GetStandingAsync(userId, cancellationToken);
 
     /// <summary>
+    /// For authenticating a request: the standing as read at most StandingCache.Lifetime (10 s) ago
+    /// by this instance, or from the database. Changes made through this instance apply at once.
+    /// </summary>
+    public async Task<AccountStanding> GetRecentStandingAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        if (_standings.Find(userId) is { } cached)
+        {
+            return cached;
+        }
+        var standing = await _repository.GetStandingAsync(userId, cancellationToken);
+        _standings.Remember(userId, standing);
+        return standing;
+    }
+
+    /// <summary>
     /// Moves the account to another device in the caller's transaction (an account transfer): the
     /// device binding is replaced, the device generation grows, and push tokens are deactivated.
     /// </summary>
     public Task<DeviceMove> MoveDeviceAsync(Guid userId, byte[] deviceIdHash, byte[] deviceSecretHash, string platform, string? appVersion,
-        NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        _repository.MoveDeviceAsync(userId, deviceIdHash, deviceSecretHash, platform, appVersion, connection, transaction, cancellationToken);
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        _standings.Forget(userId);
+        return _repository.MoveDeviceAsync(userId, deviceIdHash, deviceSecretHash, platform, appVersion, connection, transaction, cancellationToken);
+    }
 
     /// <summary>For the admin API's user lookup; null when no account ever had this id (or it was deleted).</summary>
     public Task<AccountOverview?> GetOverviewAsync(Guid userId, CancellationToken cancellationToken) =>
@@ -92,6 +118,7 @@ public sealed class UserService
 
     public async Task DeleteAccountAsync(Guid userId, CancellationToken cancellationToken)
     {
+        _standings.Forget(userId);
         if (!await _repository.DeleteAsync(userId, _cleaners, cancellationToken))
         {
             throw AccountGone();

@@ -197,7 +197,8 @@ public sealed partial class HttpApi(AuthService auth, AdminTokens adminTokens, R
 
     private EnvelopeMeta Meta(string requestId, Pagination? pagination) => new(requestId, clock.GetUtcNow(), pagination);
 
-    private static bool ClientHas(HttpRequest request, string etag)
+    /// <summary>Whether If-None-Match names this tag (or *): the answer is then a 304.</summary>
+    public static bool ClientHas(HttpRequest request, string etag)
     {
         foreach (var value in request.Headers.IfNoneMatch)
         {

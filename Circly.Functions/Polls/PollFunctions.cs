@@ -35,6 +35,10 @@ public sealed class PollFunctions(HttpApi api, PollService polls, PollMetrics me
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/polls/{id}")] HttpRequest request, string id) =>
         api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
         {
+            if (await UnchangedAsync(request, user.UserId, PollId(id), results: false, cancellationToken) is { } unchanged)
+            {
+                return unchanged;
+            }
             var (poll, etag) = await polls.GetAsync(user.UserId, PollId(id), cancellationToken);
             return ApiResponse.Tagged(poll, etag);
         });
@@ -75,9 +79,27 @@ public sealed class PollFunctions(HttpApi api, PollService polls, PollMetrics me
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/polls/{id}/results")] HttpRequest request, string id) =>
         api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
         {
+            if (await UnchangedAsync(request, user.UserId, PollId(id), results: true, cancellationToken) is { } unchanged)
+            {
+                return unchanged;
+            }
             var (results, etag) = await polls.GetResultsAsync(user.UserId, PollId(id), cancellationToken);
             return ApiResponse.Tagged(results, etag);
         });
+
+    /// <summary>
+    /// With If-None-Match: the 304 answered from the poll's version alone (one statement), when the
+    /// caller may see the poll and has the current tag; otherwise null and the full read runs.
+    /// </summary>
+    private async Task<ApiResponse?> UnchangedAsync(HttpRequest request, Guid userId, Guid pollId, bool results, CancellationToken cancellationToken)
+    {
+        if (request.Headers.IfNoneMatch.Count == 0)
+        {
+            return null;
+        }
+        var etag = await polls.CurrentETagAsync(userId, pollId, results, cancellationToken);
+        return etag is not null && HttpApi.ClientHas(request, etag) ? ApiResponse.Tagged(null, etag) : null;
+    }
 
     private static Guid PollId(string id) => Query.RouteId(id, ErrorCodes.PollNotFound, "Poll not found.");
 }

@@ -27,6 +27,8 @@ public sealed partial class ModuleBoundaryTests(CirclyStack stack)
         ["circles"] = "Circles",
         ["circle_members"] = "Circles",
         ["blocks"] = "Circles",
+        ["active_circle_members"] = "Circles",
+        ["user_separations"] = "Circles",
         ["transfer_codes"] = "Auth",
         ["share_cards"] = "Sharing",
         ["question_templates"] = "Templates",
@@ -47,6 +49,8 @@ public sealed partial class ModuleBoundaryTests(CirclyStack stack)
     private static readonly Dictionary<string, string[]> PublishedViews = new()
     {
         ["user_time_zones"] = ["Notifications"],
+        ["active_circle_members"] = ["Polls"],
+        ["user_separations"] = ["Polls"],
     };
 
     /// <summary>The shared kernel: every module may use these namespaces.</summary>

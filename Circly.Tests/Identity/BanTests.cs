@@ -23,6 +23,20 @@ public sealed class BanTests(CirclyStack stack)
         });
     }
 
+    /// <summary>The standing an instance keeps for 10 s (StandingCache) gives way to a ban made through it.</summary>
+    [Fact]
+    public async Task ABanStopsTheVeryNextCallOfAnAccountThatWasJustActive()
+    {
+        var session = await stack.Client.NewUserAsync();
+        Assert.True((await stack.Client.GetAsync("/v1/users/me", session.AccessToken)).Success);
+
+        await stack.BanAsync(session.UserId, "bullying");
+
+        var next = await stack.Client.GetAsync("/v1/users/me", session.AccessToken);
+        Assert.Equal(HttpStatusCode.Forbidden, next.Status);
+        Assert.Equal(ErrorCodes.AuthDeviceBanned, next.ErrorCode);
+    }
+
     [Fact]
     public async Task ABanOutlivesDeletingTheAccount()
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using Circly.Core.Errors;
 using Circly.Core.Polls;
 using Circly.Tests.Infrastructure;
 
@@ -94,5 +95,29 @@ public sealed class ResultsTests(CirclyStack stack)
         Assert.Equal(HttpStatusCode.OK, changed.Status);
         Assert.NotEqual(tagBefore, changed.Header("ETag"));
         Assert.Equal(3, changed.Data.GetProperty("totalVotes").GetInt32());
+    }
+
+    /// <summary>The 304 comes from the poll's version alone, but only for someone who may still see the poll.</summary>
+    [Fact]
+    public async Task AMemberWhoLeftGetsNoNotModifiedForATagTheyStillHold()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 5);
+        var pollId = await stack.NewPollAsync(circle);
+        var leaver = circle.Others[0];
+        await stack.Client.PostAsync($"/v1/polls/{pollId}/vote", new { optionId = await stack.OptionForAsync(pollId, leaver) }, leaver.AccessToken);
+        var tags = new Dictionary<string, string>();
+        foreach (var path in new[] { $"/v1/polls/{pollId}", $"/v1/polls/{pollId}/results" })
+        {
+            tags[path] = (await stack.Client.GetAsync(path, leaver.AccessToken)).Header("ETag")!;
+        }
+
+        await stack.Client.PostAsync($"/v1/circles/{circle.Id}/leave", null, leaver.AccessToken);
+
+        foreach (var (path, etag) in tags)
+        {
+            var call = await stack.Client.GetAsync(path, leaver.AccessToken, new Dictionary<string, string> { ["If-None-Match"] = etag });
+            Assert.Equal(HttpStatusCode.Forbidden, call.Status);
+            Assert.Equal(ErrorCodes.CircleNotMember, call.ErrorCode);
+        }
     }
 }

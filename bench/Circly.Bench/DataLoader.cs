@@ -130,7 +130,7 @@ public sealed class DataLoader(NpgsqlDataSource db, LoadGenerator http, Progress
             await writer.CompleteAsync();
         }
         await using (var writer = await connection.BeginBinaryImportAsync(
-            "COPY circle_members (id, circle_id, user_id, nickname, role) FROM STDIN (FORMAT BINARY)"))
+            "COPY circle_members (id, circle_id, user_id, nickname, nickname_skeleton, role) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var m in members)
             {
@@ -139,6 +139,8 @@ public sealed class DataLoader(NpgsqlDataSource db, LoadGenerator http, Progress
                 await writer.WriteAsync(m.Circle, NpgsqlDbType.Uuid);
                 await writer.WriteAsync(m.User, NpgsqlDbType.Uuid);
                 await writer.WriteAsync(m.Nickname, NpgsqlDbType.Text);
+                // As the API stores it (migration 0010): the confusable-proof form of the nickname.
+                await writer.WriteAsync(Circly.Core.Circles.Confusables.Skeleton(m.Nickname), NpgsqlDbType.Text);
                 await writer.WriteAsync(m.Role, NpgsqlDbType.Text);
             }
             await writer.CompleteAsync();

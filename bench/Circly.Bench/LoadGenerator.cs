@@ -12,6 +12,9 @@ public sealed record BenchRequest(HttpMethod Method, string Path, string? Token,
 public sealed record RunResult(string Name, int Concurrency, long Requests, long Errors, double Seconds, Latencies Latencies, IReadOnlyDictionary<int, long> Statuses)
 {
     public double Throughput => Requests / Seconds;
+
+    /// <summary>CPU ms per measured request of the API process and of PostgreSQL (null without a CpuMeter).</summary>
+    public (double Api, double Postgres)? CpuPerRequest { get; init; }
 }
 
 /// <summary>
@@ -21,6 +24,9 @@ public sealed record RunResult(string Name, int Concurrency, long Requests, long
 /// </summary>
 public sealed class LoadGenerator(HttpClient client)
 {
+    /// <summary>When set, each run reports CPU per request over its measured period.</summary>
+    public CpuMeter? Cpu { get; init; }
+
     public static HttpClient CreateClient(string baseUrl)
     {
         var client = new HttpClient(new SocketsHttpHandler
@@ -76,6 +82,7 @@ public sealed class LoadGenerator(HttpClient client)
         var measuredStart = TimeSpan.Zero;
         double measuredEnd = 0;
         var startGate = 0;
+        (double ApiMs, double PostgresMs) cpuAtStart = default;
         using var ticker = new CancellationTokenSource();
         var tick = Task.Run(async () =>
         {
@@ -112,6 +119,7 @@ public sealed class LoadGenerator(HttpClient client)
                 if (measuring && Interlocked.Exchange(ref startGate, 1) == 0)
                 {
                     measuredStart = now;
+                    cpuAtStart = Cpu?.Snapshot() ?? default;
                 }
                 var watch = Stopwatch.StartNew();
                 int status;
@@ -151,9 +159,15 @@ public sealed class LoadGenerator(HttpClient client)
                 }
             }
         })));
+        var cpuAtEnd = Cpu?.Snapshot();
         await ticker.CancelAsync();
         await tick;
         var seconds = Math.Max(0.001, measuredEnd - measuredStart.TotalSeconds);
-        return new RunResult(name, concurrency, requests, errors, seconds, latencies, statuses.ToDictionary(kv => kv.Key, kv => kv.Value));
+        return new RunResult(name, concurrency, requests, errors, seconds, latencies, statuses.ToDictionary(kv => kv.Key, kv => kv.Value))
+        {
+            CpuPerRequest = cpuAtEnd is { } cpu && requests > 0
+                ? ((cpu.ApiMs - cpuAtStart.ApiMs) / requests, (cpu.PostgresMs - cpuAtStart.PostgresMs) / requests)
+                : null,
+        };
     }
 }

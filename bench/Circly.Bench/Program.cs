@@ -40,7 +40,7 @@ switch (command)
             usage: Circly.Bench ratelimit-cost <postgres-connection> <storage-connection> [hits]
                    Circly.Bench cleanup-cost <postgres-connection> <api-url> <outbox-rows> [rounds]
                    Circly.Bench sharecard-cost <postgres-connection> <storage-connection> [renders] [answers]
-                   Circly.Bench run [votes|limit|mixed|results|fanout|closing|growth ...]   (environment from bench/run.sh)
+                   Circly.Bench run [votes|limit|ceiling|mixed|results|fanout|closing|growth ...]   (environment from bench/run.sh)
             """);
         return 2;
 }
@@ -48,7 +48,7 @@ return 0;
 
 internal static class BenchRun
 {
-    public static readonly string[] All = ["growth", "votes", "limit", "mixed", "results", "fanout", "closing"];
+    public static readonly string[] All = ["growth", "votes", "limit", "ceiling", "mixed", "results", "fanout", "closing"];
 
     public static async Task<int> RunAsync(string[] scenarios)
     {
@@ -68,7 +68,10 @@ internal static class BenchRun
         var progress = new Progress();
         await using var db = NpgsqlDataSource.Create(connection);
         using var client = LoadGenerator.CreateClient(settings.ApiUrl);
-        var http = new LoadGenerator(client);
+        var http = new LoadGenerator(client)
+        {
+            Cpu = new CpuMeter(settings.ApiPid, int.TryParse(Environment.GetEnvironmentVariable("BENCH_PG_PID"), out var postgresPid) ? postgresPid : 0),
+        };
         var report = new Report { ApiPid = settings.ApiPid };
         var data = new DataLoader(db, http, progress);
         await using var expo = await ExpoBenchServer.StartAsync(int.Parse(Env("BENCH_EXPO_PORT"), CultureInfo.InvariantCulture));
@@ -84,9 +87,13 @@ internal static class BenchRun
             {
                 case "votes":
                     votes = (await scenarioRunner.VotesAsync()).Throughput;
+                    report.SetVotes(votes.Value);
                     break;
                 case "limit":
                     await scenarioRunner.PgBenchAsync(votes);
+                    break;
+                case "ceiling":
+                    await scenarioRunner.CeilingAsync();
                     break;
                 case "mixed":
                     await scenarioRunner.MixedAsync();

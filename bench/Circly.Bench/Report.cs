@@ -10,7 +10,7 @@ public sealed class Report
     private readonly List<string> _notes = [];
     private readonly Dictionary<string, double> _values = new(StringComparer.Ordinal);
 
-    public const string Header = "| scenario | what | throughput | p50 ms | p95 ms | p99 ms | errors | API VmHWM MB |";
+    public const string Header = "| scenario | what | throughput | p50 ms | p95 ms | p99 ms | errors | API VmHWM MB | CPU ms per request: API / PostgreSQL |";
 
     public string Memory { get; private set; } = "";
 
@@ -18,29 +18,70 @@ public sealed class Report
 
     public IReadOnlyDictionary<string, double> Values => _values;
 
+    private double? _voteLimit;
+    private double? _ceiling;
+    private double? _votes;
+    private RunResult? _mixedBest;
+
     public void Add(string scenario, string what, RunResult result, string unit)
     {
         var l = result.Latencies;
         var statuses = string.Join(", ", result.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"));
         _rows.Add(string.Create(CultureInfo.InvariantCulture,
-            $"| {scenario} | {what} | {result.Throughput:0} {unit} | {Latencies.Ms(l.Percentile(50))} | {Latencies.Ms(l.Percentile(95))} | {Latencies.Ms(l.Percentile(99))} | {result.Errors} of {result.Requests:N0} ({statuses}) | {Vm("VmHWM")} |"));
+            $"| {scenario} | {what} | {result.Throughput:0} {unit} | {Latencies.Ms(l.Percentile(50))} | {Latencies.Ms(l.Percentile(95))} | {Latencies.Ms(l.Percentile(99))} | {result.Errors} of {result.Requests:N0} ({statuses}) | {Vm("VmHWM")} | {Cpu(result)} |"));
         _values[$"{scenario}|{what}"] = result.Throughput;
     }
 
     public void AddTimed(string scenario, string what, double seconds, int errors, string detail)
     {
-        _rows.Add(string.Create(CultureInfo.InvariantCulture, $"| {scenario} | {what} | {seconds:0.00} s per run | | | | {errors} ({detail}) | {Vm("VmHWM")} |"));
+        _rows.Add(string.Create(CultureInfo.InvariantCulture, $"| {scenario} | {what} | {seconds:0.00} s per run | | | | {errors} ({detail}) | {Vm("VmHWM")} | |"));
         _values[$"{scenario}|{what}"] = seconds;
     }
 
     public void AddRow(string row) => _rows.Add(row);
 
-    public void AddLimit(double tps, string latency, string pgbenchOutput, double? apiVotesPerSecond)
+    private static string Cpu(RunResult result) =>
+        result.CpuPerRequest is { } cpu ? string.Create(CultureInfo.InvariantCulture, $"{cpu.Api:0.00} / {cpu.Postgres:0.00}") : "";
+
+    /// <summary>A pgbench row; the one with isLimit is what the API's votes/s are a ratio of.</summary>
+    public void AddLimit(string what, double tps, string latency, string pgbenchOutput, double? apiVotesPerSecond, bool isLimit)
     {
-        var ratio = apiVotesPerSecond is { } api ? string.Create(CultureInfo.InvariantCulture, $"API votes/s = {api / tps * 100:0}% of pgbench") : "run `votes` too for the ratio";
-        _rows.Add(string.Create(CultureInfo.InvariantCulture, $"| limit | the vote's SQL through pgbench, 16 clients | {tps:0} tps | | | | {latency}; {ratio} | |"));
-        _values["limit"] = tps;
-        _notes.Add("pgbench output (limit):\n\n```\n" + pgbenchOutput.Trim() + "\n```");
+        var ratio = apiVotesPerSecond is { } api ? string.Create(CultureInfo.InvariantCulture, $"API votes/s = {api / tps * 100:0}% of this") : "run `votes` too for the ratio";
+        _rows.Add(string.Create(CultureInfo.InvariantCulture, $"| limit | {what}, pgbench 16 clients | {tps:0} tps | | | | {latency}; {ratio} | | |"));
+        if (isLimit)
+        {
+            _values["limit"] = tps;
+            _voteLimit = tps;
+        }
+        _notes.Add($"pgbench output ({what}):\n\n```\n" + pgbenchOutput.Trim() + "\n```");
+    }
+
+    /// <summary>A GET /health level; the best one is the HTTP ceiling mixed traffic is a ratio of.</summary>
+    public void AddCeiling(int concurrency, RunResult result)
+    {
+        Add("ceiling", $"GET /health (no I/O, no auth) through the same host, concurrency {concurrency}", result, "req/s");
+        _ceiling = Math.Max(_ceiling ?? 0, result.Throughput);
+    }
+
+    public void SetMixedBest(RunResult best) => _mixedBest = best;
+
+    public void SetVotes(double votesPerSecond) => _votes = votesPerSecond;
+
+    /// <summary>The run's ratios: what the targets are stated in, because absolute figures move with the machine.</summary>
+    public IEnumerable<string> Ratios()
+    {
+        if (_votes is { } votes && _voteLimit is { } limit)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"- votes: {votes:0} votes/s = **{votes / limit * 100:0}%** of the vote limit ({limit:0} tps, the one statement through pgbench); target ≥ 70%.");
+        }
+        if (_mixedBest is { } mixed && _ceiling is { } ceiling)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"- mixed: best level (concurrency {mixed.Concurrency}, p99 {Latencies.Ms(mixed.Latencies.Percentile(99))} ms) {mixed.Throughput:0} req/s = **{mixed.Throughput / ceiling * 100:0}%** of the HTTP ceiling ({ceiling:0} req/s on GET /health); target ≥ 40%.");
+        }
+        else if (_ceiling is { } onlyCeiling)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"- mixed: no level had p99 < 20 ms without errors; HTTP ceiling {onlyCeiling:0} req/s.");
+        }
     }
 
     public void Note(string scenario, string note) => _notes.Add($"{scenario}: {note}");
@@ -74,10 +115,21 @@ public sealed class Report
     {
         var text = new StringBuilder();
         text.AppendLine(Header);
-        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var row in _rows)
         {
             text.AppendLine(row);
+        }
+        var ratios = Ratios().ToList();
+        if (ratios.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("Ratios in this run:");
+            text.AppendLine();
+            foreach (var ratio in ratios)
+            {
+                text.AppendLine(ratio);
+            }
         }
         return text.ToString();
     }

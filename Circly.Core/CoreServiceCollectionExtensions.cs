@@ -1,4 +1,5 @@
 using Circly.Core.Admin;
+using Circly.Core.Analytics;
 using Circly.Core.Auth;
 using Circly.Core.Circles;
 using Circly.Core.Database;
@@ -61,12 +62,14 @@ public static class CoreServiceCollectionExtensions
         services.AddReportsModule();
         services.AddAdminModule();
         services.AddSharingModule();
+        services.AddAnalyticsModule();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<OutboxRetention>();
         services.AddSingleton(sp => new CleanupService(sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<AuthService>(),
             sp.GetRequiredService<AccountTransfers>(), sp.GetRequiredService<NotificationSettingsService>(), sp.GetRequiredService<ShareCardService>(),
             sp.GetRequiredService<OutboxRetention>(), sp.GetRequiredService<InboxService>(), sp.GetRequiredService<PushTicketRetention>(),
-            sp.GetRequiredService<PollService>(), sp.GetRequiredService<CircleService>(), sp.GetRequiredService<IOptions<RetentionOptions>>(),
+            sp.GetRequiredService<PollService>(), sp.GetRequiredService<CircleService>(), sp.GetRequiredService<AnalyticsService>(),
+            sp.GetRequiredService<IOptions<RetentionOptions>>(),
             sp.GetRequiredService<TimeProvider>()));
         return services;
     }

@@ -8,6 +8,7 @@
 #   ./bench/run.sh ratelimit       the rate-limit counter cost (PostgreSQL vs Table Storage)
 #   ./bench/run.sh cleanup         the daily cleanup on ~1.65 million expired rows vs plain DELETEs
 #   ./bench/run.sh sharecards      share cards: drawing one, and the answer drawn vs reused
+#   ./bench/run.sh analytics       the analytics store: PostgreSQL partitioned by month vs Table Storage
 #   BENCH_QUICK=1 ./bench/run.sh   small data, short runs (for development; results go to bench/.work/)
 #
 # Environment (optional): BENCH_API_PORT=7181 BENCH_PG_PORT=54381 BENCH_AZURITE_PORT=10181 (blob; queue +1, table +2)
@@ -157,6 +158,25 @@ run_bench() {
   wait "$bench_pid"
   unset 'children[-1]'
 }
+
+if [ "${1:-}" = analytics ]; then
+  out="bench/results/analytics-store-$date-$commit.md"
+  [ -n "${BENCH_QUICK:-}" ] && out="$work/analytics-store-$date-$commit.md"
+  recorded=$([ -n "${BENCH_QUICK:-}" ] && echo 1000 || echo 10000)
+  per_day=$([ -n "${BENCH_QUICK:-}" ] && echo 2000 || echo 20000)
+  : >"$work/api.log"
+  start_api 0 # migrates the database
+  echo "Measuring the analytics store: $recorded events recorded one by one, a week of $per_day events a day..." >&2
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
+  table=$(dotnet "$bench_dll" analytics-store "$connection" "$storage" "$recorded" "$per_day")
+  echo "$table"
+  { echo "# Analytics store: PostgreSQL partitioned by month vs Table Storage"; echo; echo "Measured $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit. $machine"; echo
+    echo "Command: \`./bench/run.sh analytics\` ($recorded events recorded one per call, 16 at a time, 60% votes; then a week of $per_day events a day loaded into both stores, the week's last day aggregated, the week deleted; bench/README.md, \"Analytics store\"). Both stores in the same run, on the bench's own PostgreSQL and Azurite."
+    echo "Load average (1, 5, 15 min) when it started: $load (the machine is shared)."; echo
+    echo "$table"; } >"$out"
+  echo "Written to $out" >&2
+  exit 0
+fi
 
 if [ "${1:-}" = cleanup ]; then
   out="bench/results/cleanup-cost-$date-$commit.md"

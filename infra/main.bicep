@@ -550,6 +550,7 @@ var appSettings = {
   Retention__RateLimitWindows: '02:00:00'
   Retention__ClosedPolls: '30.00:00:00'
   Retention__DeletedCirclesAndPolls: '7.00:00:00'
+  Retention__AnalyticsEvents: '90.00:00:00'
 
   // Expo push
   Expo__BaseUrl: 'https://exp.host'
@@ -581,6 +582,7 @@ var appSettings = {
   PUSH_RECEIPTS_SCHEDULE: '0 */5 * * * *'
   DEADLINE_REMINDERS_SCHEDULE: '15 * * * * *'
   CLEANUP_SCHEDULE: '0 30 3 * * *'
+  ANALYTICS_SCHEDULE: '0 15 0 * * *'
   BACKLOG_METRICS_SCHEDULE: '45 * * * * *'
 
   // .NET 10 on Flex Consumption: the worker dies with SIGSEGV (exit 139) under load when started

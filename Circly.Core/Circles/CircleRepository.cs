@@ -1,4 +1,5 @@
 using Circly.Core.Database;
+using Circly.Core.Outbox;
 using Dapper;
 using Npgsql;
 
@@ -106,6 +107,7 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
             if (created is { } circleId)
             {
                 await connection.ExecuteAsync(new CommandDefinition(insertOwner, new { circleId, userId, nickname, skeleton }, transaction, cancellationToken: cancellationToken));
+                await OutboxWriter.AddAsync(connection, transaction, OutboxEventTypes.CircleCreated, new CircleCreated(circleId, userId), cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return circleId;
             }
@@ -191,6 +193,7 @@ internal sealed class CircleRepository(NpgsqlDataSource dataSource)
             // The same user joining twice at the same moment; the transaction rolls back.
             return (conflict.ConstraintName == "idx_circle_members_nickname_skeleton" ? JoinOutcome.NicknameTaken : JoinOutcome.AlreadyMember, circleId);
         }
+        await OutboxWriter.AddAsync(connection, transaction, OutboxEventTypes.CircleJoined, new CircleJoined(circleId, userId), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (JoinOutcome.Joined, circleId);
     }

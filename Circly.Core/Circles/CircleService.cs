@@ -1,4 +1,5 @@
 using Circly.Core.Errors;
+using Circly.Core.Outbox;
 using Circly.Core.RateLimiting;
 using Npgsql;
 
@@ -147,6 +148,7 @@ public sealed class CircleService
         {
             var (memberId, _) = Require(await _repository.LockAccessAsync(circleId, userId, connection, transaction, cancellationToken));
             var closed = await _repository.EndMembershipsAsync([memberId], removedByOwner: false, connection, transaction, cancellationToken);
+            await OutboxWriter.AddAsync(connection, transaction, OutboxEventTypes.CircleLeft, new CircleLeft(circleId, userId), cancellationToken);
             return new LeaveCircleResult(true, closed.Contains(circleId));
         }, cancellationToken);
 

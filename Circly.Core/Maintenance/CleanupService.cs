@@ -1,3 +1,4 @@
+using Circly.Core.Analytics;
 using Circly.Core.Auth;
 using Circly.Core.Circles;
 using Circly.Core.Notifications;
@@ -11,7 +12,7 @@ namespace Circly.Core.Maintenance;
 
 public sealed record CleanupReport(
     int RateLimitWindows, int RefreshTokens, int TransferCodes, int DailyPushCounts, int ShareCards, int OutboxEvents, int InboxEntries, int PushTickets,
-    int Polls, int Circles);
+    int Polls, int Circles, long AnalyticsEvents);
 
 /// <summary>
 /// The daily housekeeping: drops data that no longer serves any purpose, each kind after its
@@ -30,13 +31,15 @@ public sealed class CleanupService
     private readonly PushTicketRetention _pushTickets;
     private readonly PollService _polls;
     private readonly CircleService _circles;
+    private readonly AnalyticsService _analytics;
     private readonly RetentionOptions _retention;
     private readonly TimeProvider _clock;
 
     internal CleanupService(RateLimiter rateLimiter, AuthService auth, AccountTransfers transfers, NotificationSettingsService notificationSettings,
         ShareCardService shareCards, OutboxRetention outbox, InboxService inbox, PushTicketRetention pushTickets, PollService polls, CircleService circles,
-        IOptions<RetentionOptions> retention, TimeProvider clock)
+        AnalyticsService analytics, IOptions<RetentionOptions> retention, TimeProvider clock)
     {
+        _analytics = analytics;
         _shareCards = shareCards;
         _rateLimiter = rateLimiter;
         _auth = auth;
@@ -66,6 +69,8 @@ public sealed class CleanupService
         var polls = await _polls.DeleteOldAsync(now - _retention.ClosedPolls, now - _retention.DeletedCirclesAndPolls, cancellationToken);
         // Last: the cards of polls the steps above removed go in the same run.
         var shareCards = await _shareCards.SweepAsync(cancellationToken);
-        return new CleanupReport(rateLimitWindows, refreshTokens, transferCodes, dailyPushCounts, shareCards, outboxEvents, inboxEntries, pushTickets, polls, circles);
+        var analyticsEvents = await _analytics.DeleteRawEventsBeforeAsync(now - _retention.AnalyticsEvents, cancellationToken);
+        return new CleanupReport(rateLimitWindows, refreshTokens, transferCodes, dailyPushCounts, shareCards, outboxEvents, inboxEntries, pushTickets, polls, circles,
+            analyticsEvents);
     }
 }

@@ -40,4 +40,11 @@ public sealed class RetentionOptions
     /// </summary>
     [Range(typeof(TimeSpan), "1.00:00:00", "90.00:00:00")]
     public TimeSpan DeletedCirclesAndPolls { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Raw analytics events: 90 days, enough to compute any day again (MAU needs a month) and to look
+    /// into a figure; they go by whole months, so a row lives at most a month longer. The daily figures stay.
+    /// </summary>
+    [Range(typeof(TimeSpan), "35.00:00:00", "400.00:00:00")]
+    public TimeSpan AnalyticsEvents { get; set; } = TimeSpan.FromDays(90);
 }

@@ -26,6 +26,7 @@ public static class NotificationsModule
         services.AddSingleton<PushKeys>();
         services.AddSingleton<PushTicketStore>();
         services.AddSingleton<PushMetrics>();
+        services.AddSingleton<NotificationEvents>();
         services.AddSingleton(sp => new PushTicketRetention(sp.GetRequiredService<PushTicketStore>()));
         services.AddTransient(sp => new PushSender(
             sp.GetRequiredService<ExpoClient>(), sp.GetRequiredService<PushTicketStore>(), sp.GetRequiredService<RateLimiter>(), sp.GetRequiredService<UserService>(),

@@ -9,9 +9,10 @@ public static class OutboxWriter
 {
     private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
 
-    public static Task<Guid> AddAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string eventType, object payload, CancellationToken cancellationToken) =>
-        connection.ExecuteScalarAsync<Guid>(new CommandDefinition(
-            "INSERT INTO outbox_events (event_type, payload) VALUES (@eventType, @payload::jsonb) RETURNING id",
+    private const string InsertOne = "INSERT INTO outbox_events (event_type, payload) VALUES (@eventType, @payload::jsonb) RETURNING id";
+
+    public static Task<Guid> AddAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string eventType, object payload, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<Guid>(new CommandDefinition(InsertOne,
             new { eventType, payload = JsonSerializer.Serialize(payload, PayloadJson) }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>Many events of one type in one statement (a set-based timer run), payloads serialized from their C# records.</summary>
@@ -20,6 +21,13 @@ public static class OutboxWriter
             "INSERT INTO outbox_events (event_type, payload) SELECT @eventType, p::jsonb FROM unnest(@payloads) AS p RETURNING id",
             new { eventType, payloads = payloads.Select(p => JsonSerializer.Serialize(p, PayloadJson)).ToArray() }, transaction,
             commandTimeout: 300, cancellationToken: cancellationToken))).ToArray();
+
+    /// <summary>An event that announces no database change of its own (a push batch, an inbox read): its own one-statement transaction.</summary>
+    public static async Task<Guid> AddAloneAsync(NpgsqlDataSource dataSource, string eventType, object payload, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await AddAsync(connection, null, eventType, payload, cancellationToken);
+    }
 
     public static T Read<T>(JsonElement payload) => payload.Deserialize<T>(PayloadJson) ?? throw new JsonException($"Empty {typeof(T).Name} payload.");
 

@@ -121,7 +121,9 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
     /// only when at least <paramref name="step"/> votes are not shown yet and at least as many
     /// members may still vote, so neither this step nor the close ever shows fewer than
     /// <paramref name="step"/> votes at once when everyone votes. The vote that completes the poll
-    /// only sets close_after (now + <paramref name="closeDelay"/>): it closes nothing and writes no event.
+    /// only sets close_after (now + <paramref name="closeDelay"/>): it closes nothing. The counted vote writes its
+    /// VoteCast event in the same statement (poll and circle only, to the minute: docs/ANONYMITY.md "Analytics");
+    /// the outbox sweep delivers it, so the vote costs no extra round trip.
     /// Not counted means refused for any reason: PollService works out which one, off the fast path.
     /// </summary>
     public async Task<VoteOutcome> VoteAsync(Guid pollId, Guid userId, Guid optionId, byte[] voterHash, int step, TimeSpan closeDelay, CancellationToken cancellationToken)
@@ -162,7 +164,9 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
                 close_after = CASE WHEN p.total_votes + 1 >= p.eligible_voters THEN now() + @closeDelay ELSE p.close_after END
             FROM participation JOIN target t ON t.id = participation.poll_id
             WHERE p.id = participation.poll_id
-            RETURNING p.visible_votes
+            RETURNING p.id, p.circle_id, p.visible_votes
+        ), announced AS (
+            {OutboxSql.VoteCastFromCounted}
         )
         SELECT EXISTS (SELECT 1 FROM counted) AS counted, coalesce((SELECT visible_votes FROM counted), 0) AS visible_votes
         """;
@@ -272,7 +276,7 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
             UPDATE polls SET is_closed = true, closed_at = now(), version = version + 1, updated_at = now(),
                 visible_counts = vote_counts, visible_votes = total_votes
             WHERE is_active AND NOT is_closed AND (deadline <= now() OR close_after <= now())
-            RETURNING id AS poll_id, circle_id, question_text, total_votes
+            RETURNING id AS poll_id, circle_id, question_text, total_votes, eligible_voters
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using Circly.Core.Outbox;
 using Dapper;
 using Npgsql;
 
@@ -11,17 +12,24 @@ internal sealed class ReportRepository(NpgsqlDataSource dataSource)
         (SELECT count(*)::int FROM reports o WHERE o.target_type = r.target_type AND o.target_id = r.target_id) AS reports_on_target
         """;
 
-    /// <summary>Null when this reporter already reported this target (one per reporter and target, enforced by a unique index).</summary>
-    public async Task<Guid?> AddAsync(Guid reporterId, string targetType, Guid targetId, Guid circleId, string reason, string? details, CancellationToken cancellationToken)
-    {
-        const string sql = """
+    /// <summary>The report and its ReportFiled event (who reported goes to analytics only as a period pseudonym), in one statement.</summary>
+    private static readonly string AddSql = $"""
+        WITH filed AS (
             INSERT INTO reports (reporter_id, target_type, target_id, circle_id, reason, details)
             VALUES (@reporterId, @targetType, @targetId, @circleId, @reason, @details)
             ON CONFLICT (reporter_id, target_type, target_id) DO NOTHING
-            RETURNING id
-            """;
+            RETURNING id, reporter_id, circle_id
+        ), announced AS (
+            {OutboxSql.InsertFrom(OutboxEventTypes.ReportFiled, "jsonb_build_object('userId', reporter_id, 'circleId', circle_id)", "filed")}
+        )
+        SELECT id FROM filed
+        """;
+
+    /// <summary>Null when this reporter already reported this target (one per reporter and target, enforced by a unique index).</summary>
+    public async Task<Guid?> AddAsync(Guid reporterId, string targetType, Guid targetId, Guid circleId, string reason, string? details, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(sql, new { reporterId, targetType, targetId, circleId, reason, details }, cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(AddSql, new { reporterId, targetType, targetId, circleId, reason, details }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Distinct reporters with a pending report on this target. Run after the report committed, so the last of concurrent reporters counts them all.</summary>
@@ -68,13 +76,22 @@ internal sealed class ReportRepository(NpgsqlDataSource dataSource)
         return (await connection.QuerySingleOrDefaultAsync<ReportRow>(new CommandDefinition(sql, new { reportId }, cancellationToken: cancellationToken)))?.ToSummary();
     }
 
+    /// <summary>The resolution and, when it resolved any, one ReportsResolved event with the count.</summary>
+    private static readonly string ResolveSql = $"""
+        WITH resolved AS (
+            UPDATE reports SET status = @status, resolution = @resolution, resolved_by = @actor, reviewed_at = now()
+            WHERE target_type = @targetType AND target_id = @targetId AND status = 'pending'
+            RETURNING id
+        ), announced AS (
+            {OutboxSql.InsertFrom(OutboxEventTypes.ReportsResolved, "jsonb_build_object('count', n)", "(SELECT count(*)::int AS n FROM resolved) AS batch WHERE n > 0")}
+        )
+        SELECT count(*)::int FROM resolved
+        """;
+
     /// <summary>Resolves every pending report on the target, in the caller's transaction. Returns how many.</summary>
     public Task<int> ResolveTargetAsync(string targetType, Guid targetId, string status, string resolution, string actor,
         NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE reports SET status = @status, resolution = @resolution, resolved_by = @actor, reviewed_at = now()
-            WHERE target_type = @targetType AND target_id = @targetId AND status = 'pending'
-            """, new { targetType, targetId, status, resolution, actor }, transaction, cancellationToken: cancellationToken));
+        connection.ExecuteScalarAsync<int>(new CommandDefinition(ResolveSql, new { targetType, targetId, status, resolution, actor }, transaction, cancellationToken: cancellationToken));
 
     private sealed record ReportRow(
         Guid Id, string TargetType, Guid TargetId, Guid? CircleId, string Reason, string? Details, string Status,

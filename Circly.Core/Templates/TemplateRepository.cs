@@ -59,6 +59,23 @@ internal sealed class TemplateRepository(NpgsqlDataSource dataSource)
             $"UPDATE question_templates SET is_active = false WHERE id = @templateId RETURNING {AdminColumns}",
             new { templateId }, transaction, cancellationToken: cancellationToken));
 
+    /// <summary>Every template, active or not, for the admin console: active first, then by category and text.</summary>
+    public async Task<(IReadOnlyList<AdminTemplate> Items, int Total)> ListAllAsync(int limit, int offset, CancellationToken cancellationToken)
+    {
+        const string sql = $"""
+            SELECT {AdminColumns}, count(*) OVER () AS total FROM question_templates
+            ORDER BY is_active DESC, category, question_text
+            LIMIT @limit OFFSET @offset
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<AdminTemplateRow>(new CommandDefinition(sql, new { limit, offset }, cancellationToken: cancellationToken))).ToList();
+        var total = rows.Count > 0 ? (int)rows[0].Total
+            : await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT count(*)::int FROM question_templates", cancellationToken: cancellationToken));
+        return ([.. rows.Select(r => new AdminTemplate(r.Id, r.Category, r.QuestionText, r.Emoji, r.UsageCount, r.IsActive))], total);
+    }
+
+    private sealed record AdminTemplateRow(Guid Id, string Category, string QuestionText, string Emoji, int UsageCount, bool IsActive, long Total);
+
     private static Task<int> CountAsync(NpgsqlConnection connection, string? category, CancellationToken cancellationToken) =>
         connection.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT count(*) FROM question_templates WHERE is_active AND (@category::text IS NULL OR category = @category)", new { category }, cancellationToken: cancellationToken));

@@ -30,6 +30,10 @@ public sealed class TemplateService
 
     // ---- For the admin API: changes run in the caller's transaction, with the audit entry ----
 
+    /// <summary>Every template, deactivated ones too (the admin console's list).</summary>
+    public Task<(IReadOnlyList<AdminTemplate> Items, int Total)> ListAllAsync(int limit, int offset, CancellationToken cancellationToken) =>
+        _repository.ListAllAsync(limit, offset, cancellationToken);
+
     /// <summary>A new active template. The text must pass the word filter and be unique.</summary>
     public async Task<AdminTemplate> CreateAsync(TemplateRequest request, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {

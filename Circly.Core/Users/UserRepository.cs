@@ -1,3 +1,4 @@
+using Circly.Core.Outbox;
 using Dapper;
 using Npgsql;
 
@@ -25,17 +26,24 @@ internal sealed class UserRepository(NpgsqlDataSource dataSource)
             "UPDATE users SET is_banned = false, updated_at = now() WHERE device_id_hash = @deviceIdHash",
             new { deviceIdHash }, transaction, cancellationToken: cancellationToken));
 
-    /// <summary>Null when another request registered the same device first (unique index).</summary>
-    public async Task<Guid?> RegisterAsync(byte[] deviceIdHash, byte[] deviceSecretHash, string platform, string? appVersion, string? locale, string? timeZone, CancellationToken cancellationToken)
-    {
-        const string sql = """
+    /// <summary>The new account and its AccountCreated event, in one statement.</summary>
+    private static readonly string RegisterSql = $"""
+        WITH registered AS (
             INSERT INTO users (device_id_hash, device_secret_hash, platform, app_version, locale, time_zone)
             VALUES (@deviceIdHash, @deviceSecretHash, @platform, @appVersion, @locale, coalesce(@timeZone, 'UTC'))
             ON CONFLICT (device_id_hash) WHERE is_active DO NOTHING
             RETURNING id
-            """;
+        ), announced AS (
+            {OutboxSql.InsertFrom(OutboxEventTypes.AccountCreated, "jsonb_build_object('userId', id)", "registered")}
+        )
+        SELECT id FROM registered
+        """;
+
+    /// <summary>Null when another request registered the same device first (unique index).</summary>
+    public async Task<Guid?> RegisterAsync(byte[] deviceIdHash, byte[] deviceSecretHash, string platform, string? appVersion, string? locale, string? timeZone, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(sql, new { deviceIdHash, deviceSecretHash, platform, appVersion, locale, timeZone }, cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(RegisterSql, new { deviceIdHash, deviceSecretHash, platform, appVersion, locale, timeZone }, cancellationToken: cancellationToken));
     }
 
     public async Task RecordLoginAsync(Guid userId, string platform, string? appVersion, CancellationToken cancellationToken)

@@ -7,8 +7,19 @@ using Microsoft.Azure.Functions.Worker;
 namespace Circly.Functions.Admin;
 
 /// <summary>/v1/admin/templates: admins only. New and edited text passes the word filter.</summary>
-public sealed class AdminTemplateFunctions(HttpApi api, AdminService admin)
+public sealed class AdminTemplateFunctions(HttpApi api, AdminService admin, TemplateService templates)
 {
+    /// <summary>Every template, deactivated ones too: active first. ?limit, ?offset.</summary>
+    [Function(nameof(AdminListTemplates))]
+    public Task<IResult> AdminListTemplates(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/admin/templates")] HttpRequest request) =>
+        api.RunAdminAsync(request, AdminRoles.Admin, async (_, cancellationToken) =>
+        {
+            var paging = Paging.From(request);
+            var (items, total) = await templates.ListAllAsync(paging.Limit, paging.Offset, cancellationToken);
+            return ApiResponse.Ok(items, paging.For(total));
+        });
+
     [Function(nameof(AdminTemplateCategories))]
     public Task<IResult> AdminTemplateCategories(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/admin/templates/categories")] HttpRequest request) =>

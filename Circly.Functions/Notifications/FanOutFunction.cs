@@ -1,3 +1,4 @@
+using Circly.Core.Analytics;
 using Circly.Core.Notifications;
 using Circly.Core.Outbox;
 using Circly.Core.Storage;
@@ -5,10 +6,18 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Circly.Functions.Notifications;
 
-public sealed class FanOutFunction(NotificationFanOut fanOut)
+public sealed class FanOutFunction(NotificationFanOut fanOut, AnalyticsService analytics)
 {
-    /// <summary>One outbox event → inbox entries and push batches. At-least-once delivery is fine: it is idempotent.</summary>
+    /// <summary>
+    /// One outbox event → its analytics row (product events) and its inbox entries and push batches
+    /// (poll events). The queue's only consumer, so both happen here; both are idempotent per event
+    /// id, so at-least-once delivery and a retry after either step failed are fine.
+    /// </summary>
     [Function(nameof(FanOutEvent))]
-    public Task FanOutEvent([QueueTrigger(StorageNames.OutboxEventsQueue)] string message, CancellationToken cancellationToken) =>
-        fanOut.HandleAsync(OutboxWriter.Parse(message), cancellationToken);
+    public async Task FanOutEvent([QueueTrigger(StorageNames.OutboxEventsQueue)] string message, CancellationToken cancellationToken)
+    {
+        var parsed = OutboxWriter.Parse(message);
+        await analytics.RecordAsync(parsed, cancellationToken);
+        await fanOut.HandleAsync(parsed, cancellationToken);
+    }
 }

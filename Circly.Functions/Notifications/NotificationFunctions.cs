@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Circly.Functions.Notifications;
 
-public sealed class NotificationFunctions(HttpApi api, InboxService inbox, NotificationSettingsService settings)
+public sealed class NotificationFunctions(HttpApi api, InboxService inbox, NotificationSettingsService settings, NotificationEvents events)
 {
     /// <summary>My inbox, newest first: ?limit=1..50 (20) and ?cursor= from the previous page's nextCursor.</summary>
     [Function(nameof(ListNotifications))]
@@ -23,13 +23,21 @@ public sealed class NotificationFunctions(HttpApi api, InboxService inbox, Notif
     public Task<IResult> MarkNotificationRead(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/notifications/{id}/read")] HttpRequest request, string id) =>
         api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
-            ApiResponse.Ok(await inbox.MarkReadAsync(user.UserId, id, cancellationToken)));
+        {
+            var result = await inbox.MarkReadAsync(user.UserId, id, cancellationToken);
+            await events.OpenedAsync(user.UserId, 1, cancellationToken);
+            return ApiResponse.Ok(result);
+        });
 
     [Function(nameof(MarkAllNotificationsRead))]
     public Task<IResult> MarkAllNotificationsRead(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/notifications/read-all")] HttpRequest request) =>
         api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
-            ApiResponse.Ok(await inbox.MarkAllReadAsync(user.UserId, cancellationToken)));
+        {
+            var result = await inbox.MarkAllReadAsync(user.UserId, cancellationToken);
+            await events.OpenedAsync(user.UserId, result.Marked, cancellationToken);
+            return ApiResponse.Ok(result);
+        });
 
     [Function(nameof(GetNotificationSettings))]
     public Task<IResult> GetNotificationSettings(

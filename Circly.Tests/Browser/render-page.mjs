@@ -3,13 +3,10 @@
 //   { status, title, text, html, meta: {og:*, twitter:*, robots, viewport}, links: [href],
 //     lang, viewportWidth, scrollWidth, consoleErrors: [..], screenshot }
 // Usage: node Circly.Tests/Browser/render-page.mjs <url> [screenshot.png]
-// CHROMIUM_PATH overrides where Chromium is; by default /usr/bin/chromium or `which chromium`.
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+// CHROMIUM_PATH overrides where Chromium is (chromium.mjs).
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { withChromium } from "./chromium.mjs";
 
 const [url, screenshotArg] = process.argv.slice(2);
 if (!url) {
@@ -17,59 +14,30 @@ if (!url) {
   process.exit(2);
 }
 
-function chromiumPath() {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  if (existsSync("/usr/bin/chromium")) return "/usr/bin/chromium";
-  return execFileSync("which", ["chromium"], { encoding: "utf8" }).trim();
-}
-
-const userDataDir = await mkdtemp(join(tmpdir(), "circly-chromium-"));
 const screenshot = screenshotArg ?? join(tmpdir(), `circly-page-${process.pid}.png`);
-let context;
-try {
-  // launchPersistentContext is how playwright takes --user-data-dir: a fresh, empty profile.
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath(),
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+await withChromium(
+  {
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
     userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
-    timeout: 60_000,
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const consoleErrors = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") consoleErrors.push(message.text());
-  });
-  page.on("pageerror", (error) => consoleErrors.push(String(error)));
-
-  const response = await page.goto(url, { waitUntil: "load", timeout: 30_000 });
-  const result = await page.evaluate(() => ({
-    title: document.title,
-    text: document.body ? document.body.innerText : "",
-    html: document.documentElement.outerHTML,
-    lang: document.documentElement.lang,
-    meta: Object.fromEntries(
-      [...document.querySelectorAll("meta[property], meta[name]")].map((m) => [m.getAttribute("property") ?? m.getAttribute("name"), m.content]),
-    ),
-    links: [...document.querySelectorAll("a[href]")].map((a) => a.getAttribute("href")),
-    viewportWidth: window.innerWidth,
-    scrollWidth: document.documentElement.scrollWidth,
-  }));
-  await page.screenshot({ path: screenshot, fullPage: true });
-  console.log(JSON.stringify({ status: response ? response.status() : 0, ...result, consoleErrors, screenshot }));
-} finally {
-  if (context) await context.close();
-  await rm(userDataDir, { recursive: true, force: true });
-}
+  },
+  async (context, page, consoleErrors) => {
+    const response = await page.goto(url, { waitUntil: "load", timeout: 30_000 });
+    const result = await page.evaluate(() => ({
+      title: document.title,
+      text: document.body ? document.body.innerText : "",
+      html: document.documentElement.outerHTML,
+      lang: document.documentElement.lang,
+      meta: Object.fromEntries(
+        [...document.querySelectorAll("meta[property], meta[name]")].map((m) => [m.getAttribute("property") ?? m.getAttribute("name"), m.content]),
+      ),
+      links: [...document.querySelectorAll("a[href]")].map((a) => a.getAttribute("href")),
+      viewportWidth: window.innerWidth,
+      scrollWidth: document.documentElement.scrollWidth,
+    }));
+    await page.screenshot({ path: screenshot, fullPage: true });
+    console.log(JSON.stringify({ status: response ? response.status() : 0, ...result, consoleErrors, screenshot }));
+  },
+);

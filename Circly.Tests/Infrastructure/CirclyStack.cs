@@ -81,6 +81,7 @@ public class CirclyStack : IAsyncLifetime
         ["DevHost:MasterKey"] = TestSecrets.MasterKey,
         ["DevHost:FunctionKey"] = TestSecrets.FunctionKey,
         ["CLEANUP_SCHEDULE"] = "0 30 3 * * *",
+        ["ANALYTICS_SCHEDULE"] = "0 15 0 * * *",
         ["OUTBOX_SWEEP_SCHEDULE"] = "30 * * * * *",
         ["CLOSE_POLLS_SCHEDULE"] = "0 * * * * *",
         ["DEADLINE_REMINDERS_SCHEDULE"] = "15 * * * * *",

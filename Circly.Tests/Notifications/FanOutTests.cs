@@ -88,13 +88,24 @@ public sealed class FanOutTests(CirclyStack stack, PushStack push)
     {
         var queuePort = new Uri(push.Azurite.ConnectionString.Split(';').Single(p => p.StartsWith("QueueEndpoint=", StringComparison.Ordinal))["QueueEndpoint=".Length..]).Port;
         await using var proxy = new TcpProxy(queuePort);
+        // The sweep takes every pending event of its database (other tests' analytics events too):
+        // this test has a database of its own, so that it delivers only its own.
+        var database = await stack.Postgres.CreateDatabaseAsync();
         await using var app = await push.StartAppAsync(stack, settings =>
-            settings["AzureWebJobsStorage"] = push.Azurite.ConnectionString.Replace($":{queuePort}/", $":{proxy.Port}/", StringComparison.Ordinal));
+        {
+            settings["AzureWebJobsStorage"] = push.Azurite.ConnectionString.Replace($":{queuePort}/", $":{proxy.Port}/", StringComparison.Ordinal);
+            settings["Database:ConnectionString"] = database;
+            settings["Database:MigrationConnectionString"] = PostgresServer.AsOwner(database);
+            settings["Database:MigrateOnStartup"] = "true";
+        });
         var circle = await app.Client.NewCircleAsync(size: 4);
+        await using var connection = new NpgsqlConnection(database);
+        var templateId = await connection.ExecuteScalarAsync<Guid>("SELECT id FROM question_templates WHERE is_active LIMIT 1");
 
         proxy.Disable();
-        var pollId = await CreatePollAsync(app, circle, circle.Owner);
-        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+        var created = await app.Client.PostAsync("/v1/polls", new { templateId, circleId = circle.Id, deadline = DateTimeOffset.UtcNow.AddHours(3) }, circle.Owner.AccessToken);
+        Assert.True(created.Status == HttpStatusCode.Created, created.RawBody);
+        var pollId = created.Data.GetProperty("id").GetGuid();
         const string pending = "SELECT count(*) FROM outbox_events WHERE payload->>'pollId' = @id AND dispatched_at IS NULL";
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>(pending, new { id = pollId.ToString() }));
 

@@ -33,6 +33,14 @@ switch (command)
             await Console.Out.WriteLineAsync(line);
         }
         break;
+    case "analytics-store":
+        var storeRows = await AnalyticsStoreCost.RunAsync(args[1], args[2], recorded: int.Parse(args[3], CultureInfo.InvariantCulture),
+            perDay: int.Parse(args[4], CultureInfo.InvariantCulture), concurrency: 16, line => Console.Error.WriteLineAsync(line));
+        foreach (var line in AnalyticsStoreCost.Table(storeRows))
+        {
+            await Console.Out.WriteLineAsync(line);
+        }
+        break;
     case "run":
         return await BenchRun.RunAsync(args.Skip(1).ToArray());
     default:
@@ -40,6 +48,7 @@ switch (command)
             usage: Circly.Bench ratelimit-cost <postgres-connection> <storage-connection> [hits]
                    Circly.Bench cleanup-cost <postgres-connection> <api-url> <outbox-rows> [rounds]
                    Circly.Bench sharecard-cost <postgres-connection> <storage-connection> [renders] [answers]
+                   Circly.Bench analytics-store <postgres-connection> <storage-connection> <recorded> <per-day>
                    Circly.Bench run [votes|limit|ceiling|mixed|results|fanout|closing|growth ...]   (environment from bench/run.sh)
             """);
         return 2;

@@ -1,4 +1,5 @@
 using Circly.Core.Admin;
+using Circly.Core.Analytics;
 using Circly.Core.Auth;
 using Circly.Core.Circles;
 using Circly.Core.Health;
@@ -9,6 +10,7 @@ using Circly.Core.Sharing;
 using Circly.Core.Storage;
 using Circly.Core.Templates;
 using Circly.Core.Users;
+using Circly.Functions.Admin;
 using Circly.Functions.Circles;
 using Circly.Functions.Health;
 using Circly.Functions.Http;
@@ -32,6 +34,7 @@ public static class ApiContracts
         // The document itself and the catch-all
         [OpenApiFunction.Name] = Public("This OpenAPI 3.1 document.").ReturnsJsonDocument(),
         [NotFoundFunction.Name] = NotAnOperation("the catch-all: any route no other function claims answers 404 NOT_FOUND in the envelope"),
+        ["ConsolePage"] = NotAnOperation("the admin console's static files under /console/ (HTML, scripts, styles), not the API; an unknown file is the 404 NOT_FOUND envelope"),
 
         // Health
         ["GetHealth"] = Public("Liveness: answers without touching any dependency (GET and HEAD).").Returns<LivenessResponse>(),
@@ -130,6 +133,10 @@ public static class ApiContracts
         ["AdminGetReport"] = ForAdmin("The report with its target in context.").Returns<ReportInContext>().Errors(ReportNotFound),
         ["AdminActOnReport"] = ForAdmin("Resolves every pending report on the target with one action.").Accepts<ReportActionRequest>().Returns<ReportActionResult>()
             .Errors(ReportNotFound, NotFound),
+        ["AdminListTemplates"] = ForAdmin("Every template, deactivated ones too, active first (role admin).").ReturnsPage<AdminTemplate>(),
+        ["AdminQueues"] = ForAdmin("Each queue's depth and poison count, as /health/detailed (role moderator).").Returns<QueueOverview>(),
+        ["AdminMetrics"] = ForAdmin("Daily product figures for UTC days from..to, both included (role moderator).")
+            .Query<string>("from").Query<string>("to").Returns<MetricsReport>(),
         ["AdminTemplateCategories"] = ForAdmin("The template categories (role admin).").Returns<IReadOnlyList<string>>(),
         ["AdminCreateTemplate"] = ForAdmin("A new question template (role admin).").Accepts<TemplateRequest>().Returns<AdminTemplate>(StatusCodes.Status201Created),
         ["AdminUpdateTemplate"] = ForAdmin("Edits a question template (role admin).").Accepts<TemplateRequest>().Returns<AdminTemplate>().Errors(TemplateNotFound),

@@ -1,5 +1,6 @@
 using Circly.Core;
 using Circly.Functions.Http;
+using Circly.Functions.OpenApi;
 using Circly.Functions.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,6 +20,7 @@ public static class CirclyApplication
         builder.Services.AddCirclyCore(builder.Configuration);
         builder.Services.AddSingleton<ClientAddress>();
         builder.Services.AddSingleton<HttpApi>();
+        builder.Services.AddSingleton(_ => new OpenApiDocumentSource(FunctionsMetadata.DefaultPath));
         return builder;
     }
 }

@@ -29,23 +29,31 @@ public sealed class AdminAudit(NpgsqlDataSource dataSource)
             details = JsonSerializer.Serialize(details ?? new { }, JsonSerializerOptions.Web),
         }, transaction, cancellationToken: cancellationToken));
 
+    private const string MatchingEntries = """
+        FROM admin_audit_log
+        WHERE (@action::text IS NULL OR action = @action)
+          AND (@targetType::text IS NULL OR target_type = @targetType)
+          AND (@targetId::text IS NULL OR target_id = @targetId)
+          AND (@actor::text IS NULL OR actor = @actor)
+        """;
+
     public async Task<AuditPage> ListAsync(AuditQuery query, CancellationToken cancellationToken)
     {
-        const string sql = """
+        const string sql = $"""
             SELECT id, actor, action, target_type, target_id, reason, details::text AS details, created_at, count(*) OVER () AS total
-            FROM admin_audit_log
-            WHERE (@action::text IS NULL OR action = @action)
-              AND (@targetType::text IS NULL OR target_type = @targetType)
-              AND (@targetId::text IS NULL OR target_id = @targetId)
-              AND (@actor::text IS NULL OR actor = @actor)
+            {MatchingEntries}
             ORDER BY created_at DESC, id DESC
             LIMIT @limit OFFSET @offset
             """;
+        var parameters = new { query.Action, query.TargetType, query.TargetId, query.Actor, query.Limit, query.Offset };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(sql,
-            new { query.Action, query.TargetType, query.TargetId, query.Actor, query.Limit, query.Offset }, cancellationToken: cancellationToken))).ToList();
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
+        // A page past the end has no rows to carry the window function's total: count on its own.
+        var total = rows.Count > 0 ? (int)rows[0].Total
+            : query.Offset == 0 ? 0
+            : await connection.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT count(*)::int {MatchingEntries}", parameters, cancellationToken: cancellationToken));
         return new AuditPage([.. rows.Select(r => new AuditEntry(r.Id, r.Actor, r.Action, r.TargetType, r.TargetId, r.Reason,
-            JsonDocument.Parse(r.Details).RootElement.Clone(), r.CreatedAt))], rows.Count > 0 ? (int)rows[0].Total : 0);
+            JsonDocument.Parse(r.Details).RootElement.Clone(), r.CreatedAt))], total);
     }
 
     /// <summary>Runs an admin action and its audit entry in one transaction.</summary>

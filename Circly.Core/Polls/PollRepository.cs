@@ -171,26 +171,39 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
         SELECT EXISTS (SELECT 1 FROM counted) AS counted, coalesce((SELECT visible_votes FROM counted), 0) AS visible_votes
         """;
 
-    public async Task<ListedPoll[]> ListAsync(Guid userId, Guid[] circleIds, Guid[] hiddenCreators, PollStatusFilter status, int limit, int offset, CancellationToken cancellationToken)
+    /// <summary>The polls a list shows: the caller's circles, not hidden, not by someone blocked either way, by status.</summary>
+    private const string ListedPolls = """
+        FROM polls
+        WHERE circle_id = ANY(@circleIds) AND is_active AND NOT coalesce(creator_id = ANY(@hiddenCreators), false)
+          AND CASE @status
+                WHEN 'active' THEN NOT is_closed AND deadline > now()
+                WHEN 'closed' THEN (is_closed OR deadline <= now()) AND coalesce(closed_at, deadline) > now() - interval '30 days'
+                ELSE NOT is_closed OR closed_at > now() - interval '30 days'
+              END
+        """;
+
+    /// <summary>
+    /// A page and the list's total. The total comes with the rows (a window function over the
+    /// same filter); a page past the end has no rows to carry it, so it is counted on its own.
+    /// </summary>
+    public async Task<(ListedPoll[] Page, int Total)> ListAsync(Guid userId, Guid[] circleIds, Guid[] hiddenCreators, PollStatusFilter status, int limit, int offset, CancellationToken cancellationToken)
     {
-        const string sql = """
+        const string sql = $"""
             SELECT id, circle_id, question_text, deadline, (is_closed OR deadline <= now()) AS is_closed,
                    CASE WHEN is_closed OR deadline <= now() THEN total_votes ELSE visible_votes END AS total_votes,
                    eligible_voters AS total_participants, creator_id IS NOT DISTINCT FROM @userId AS is_creator, created_at, closed_at,
                    count(*) OVER () AS total
-            FROM polls
-            WHERE circle_id = ANY(@circleIds) AND is_active AND NOT coalesce(creator_id = ANY(@hiddenCreators), false)
-              AND CASE @status
-                    WHEN 'active' THEN NOT is_closed AND deadline > now()
-                    WHEN 'closed' THEN (is_closed OR deadline <= now()) AND coalesce(closed_at, deadline) > now() - interval '30 days'
-                    ELSE NOT is_closed OR closed_at > now() - interval '30 days'
-                  END
+            {ListedPolls}
             ORDER BY created_at DESC, id
             LIMIT @limit OFFSET @offset
             """;
+        var parameters = new { userId, circleIds, hiddenCreators, status = status.ToString().ToLowerInvariant(), limit, offset };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<ListedPoll>(new CommandDefinition(sql,
-            new { userId, circleIds, hiddenCreators, status = status.ToString().ToLowerInvariant(), limit, offset }, cancellationToken: cancellationToken))).ToArray();
+        var page = (await connection.QueryAsync<ListedPoll>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToArray();
+        var total = page.Length > 0 ? (int)page[0].Total
+            : offset == 0 ? 0
+            : await connection.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT count(*)::int {ListedPolls}", parameters, cancellationToken: cancellationToken));
+        return (page, total);
     }
 
     /// <summary>Which of these (poll, hash) pairs have a participation row.</summary>

@@ -118,11 +118,11 @@ public sealed class PollService
             return new PollPage([], 0, limit, offset);
         }
         var hiddenCreators = (await _blocks.SeparatedFromAsync(userId, cancellationToken)).ToArray();
-        var rows = await _repository.ListAsync(userId, circleIds, hiddenCreators, status, limit, offset, cancellationToken);
+        var (rows, total) = await _repository.ListAsync(userId, circleIds, hiddenCreators, status, limit, offset, cancellationToken);
         var voted = await _repository.ParticipatedAsync(rows.Select(r => r.Id).ToArray(), rows.Select(r => _voterHash.For(r.Id, userId)).ToArray(), cancellationToken);
         var items = rows.Select(r => new PollSummary(r.Id, r.CircleId, r.QuestionText, r.Deadline, r.IsClosed, r.TotalVotes, r.TotalParticipants,
             voted.Contains(r.Id), r.IsCreator, r.CreatedAt, r.ClosedAt)).ToList();
-        return new PollPage(items, rows.Length > 0 ? (int)rows[0].Total : 0, limit, offset);
+        return new PollPage(items, total, limit, offset);
     }
 
     /// <summary>The creator may move the deadline of an open poll (within the same bounds as at creation).</summary>

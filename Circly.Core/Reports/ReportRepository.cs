@@ -43,22 +43,30 @@ internal sealed class ReportRepository(NpgsqlDataSource dataSource)
         return await connection.ExecuteScalarAsync<int>(new CommandDefinition(sql, new { targetType, targetId }, cancellationToken: cancellationToken));
     }
 
+    private const string MatchingReports = """
+        FROM reports r
+        WHERE (@status::text IS NULL OR r.status = @status)
+          AND (@targetType::text IS NULL OR r.target_type = @targetType)
+          AND (@reason::text IS NULL OR r.reason = @reason)
+          AND (@circleId::uuid IS NULL OR r.circle_id = @circleId)
+        """;
+
     public async Task<ReportPage> ListAsync(ReportQuery query, CancellationToken cancellationToken)
     {
         const string sql = $"""
             SELECT {SummaryColumns}, count(*) OVER () AS total
-            FROM reports r
-            WHERE (@status::text IS NULL OR r.status = @status)
-              AND (@targetType::text IS NULL OR r.target_type = @targetType)
-              AND (@reason::text IS NULL OR r.reason = @reason)
-              AND (@circleId::uuid IS NULL OR r.circle_id = @circleId)
+            {MatchingReports}
             ORDER BY r.created_at, r.id
             LIMIT @limit OFFSET @offset
             """;
+        var parameters = new { query.Status, query.TargetType, query.Reason, query.CircleId, query.Limit, query.Offset };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<ReportRow>(new CommandDefinition(sql,
-            new { query.Status, query.TargetType, query.Reason, query.CircleId, query.Limit, query.Offset }, cancellationToken: cancellationToken))).ToList();
-        return new ReportPage([.. rows.Select(r => r.ToSummary())], rows.Count > 0 ? (int)rows[0].Total : 0);
+        var rows = (await connection.QueryAsync<ReportRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
+        // A page past the end has no rows to carry the window function's total: count on its own.
+        var total = rows.Count > 0 ? (int)rows[0].Total
+            : query.Offset == 0 ? 0
+            : await connection.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT count(*)::int {MatchingReports}", parameters, cancellationToken: cancellationToken));
+        return new ReportPage([.. rows.Select(r => r.ToSummary())], total);
     }
 
     public async Task<ReportSummary?> GetAsync(Guid reportId, CancellationToken cancellationToken)

@@ -28,6 +28,6 @@ public sealed class BlockFunctions(HttpApi api, BlockService blocks)
         api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
         {
             await blocks.UnblockAsync(user.UserId, Guid.TryParse(id, out var blockId) ? blockId : throw BlockService.BlockNotFound(), cancellationToken);
-            return ApiResponse.Ok(new { unblocked = true });
+            return ApiResponse.Ok(new UnblockedResponse(Unblocked: true));
         });
 }

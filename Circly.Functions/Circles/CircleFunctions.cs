@@ -55,7 +55,7 @@ public sealed class CircleFunctions(HttpApi api, CircleService circles, ClientAd
         api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
         {
             await circles.DeleteAsync(CircleRules.CircleId(id), user.UserId, cancellationToken);
-            return ApiResponse.Ok(new { deleted = true });
+            return ApiResponse.Ok(new DeletedResponse(Deleted: true));
         });
 
     /// <summary>{"inviteCode"} or {"inviteLinkId"}, and the nickname wanted in the circle. Rate-limited per user and per IP.</summary>
@@ -95,6 +95,6 @@ public sealed class CircleFunctions(HttpApi api, CircleService circles, ClientAd
         {
             var circleId = CircleRules.CircleId(id);
             await circles.RemoveMemberAsync(circleId, user.UserId, CircleRules.MemberId(memberId), cancellationToken);
-            return ApiResponse.Ok(new { removed = true });
+            return ApiResponse.Ok(new MemberRemovedResponse(Removed: true));
         });
 }

@@ -13,7 +13,7 @@ public sealed class HealthFunctions(HttpApi api, HealthService health)
     [Function(nameof(GetHealth))]
     public Task<IResult> GetHealth(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "health")] HttpRequest request) =>
-        api.RunAsync(request, _ => Task.FromResult(ApiResponse.Ok(new { status = HealthStatus.Healthy, version = HealthService.AppVersion })));
+        api.RunAsync(request, _ => Task.FromResult(ApiResponse.Ok(new LivenessResponse(HealthStatus.Healthy, HealthService.AppVersion))));
 
     /// <summary>
     /// PostgreSQL, queues (with poison counts) and tables, each with status and latency. 503 when any

@@ -59,7 +59,7 @@ public sealed class PollFunctions(HttpApi api, PollService polls, PollMetrics me
         api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
         {
             await polls.DeleteAsync(user.UserId, PollId(id), cancellationToken);
-            return ApiResponse.Ok(new { deleted = true });
+            return ApiResponse.Ok(new DeletedResponse(Deleted: true));
         });
 
     [Function(nameof(Vote))]

@@ -15,11 +15,7 @@ public sealed class UserFunctions(HttpApi api, UserService users, IOptions<AppOp
         api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
         {
             var me = await users.GetProfileAsync(user.UserId, cancellationToken);
-            return ApiResponse.Ok(new
-            {
-                me.Id, me.Platform, me.AppVersion, me.Locale, me.TimeZone, me.CreatedAt, me.LastActiveAt,
-                safetyContact = app.Value.SafetyContact,
-            });
+            return ApiResponse.Ok(MeResponse.Of(me, app.Value.SafetyContact));
         });
 
     /// <summary>App version, platform, locale and time zone; ids, roles and ban state are not the user's to change.</summary>
@@ -46,7 +42,7 @@ public sealed class UserFunctions(HttpApi api, UserService users, IOptions<AppOp
     public Task<IResult> RemovePushToken(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/users/me/push-token")] HttpRequest request) =>
         api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
-            ApiResponse.Ok(new { removed = await users.RemovePushTokensAsync(user.UserId, cancellationToken) }));
+            ApiResponse.Ok(new PushTokensRemovedResponse(await users.RemovePushTokensAsync(user.UserId, cancellationToken))));
 
     /// <summary>Deletes the account and the data about it; votes already counted stay counted, untraceable.</summary>
     [Function(nameof(DeleteMe))]
@@ -55,6 +51,6 @@ public sealed class UserFunctions(HttpApi api, UserService users, IOptions<AppOp
         api.RunAuthenticatedAsync(request, async (user, cancellationToken) =>
         {
             await users.DeleteAccountAsync(user.UserId, cancellationToken);
-            return ApiResponse.Ok(new { deleted = true });
+            return ApiResponse.Ok(new DeletedResponse(Deleted: true));
         });
 }

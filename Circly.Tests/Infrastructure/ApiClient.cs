@@ -22,9 +22,19 @@ public sealed record ApiCall(HttpStatusCode Status, HttpResponseHeaders Headers,
     public string? Header(string name) => Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
 }
 
-/// <summary>A thin HTTP client for the API that keeps tests about behaviour, not plumbing.</summary>
-public sealed class ApiClient(HttpClient http) : IDisposable
+/// <summary>
+/// A thin HTTP client for the API that keeps tests about behaviour, not plumbing. Every answer it
+/// receives is checked against the OpenAPI document the app serves (OpenApiConformance): a status the
+/// document does not give the operation, or a body its schema refuses, fails the test that got it.
+/// Apps with test-only functions (the probes) turn the check off: those are not the API.
+/// </summary>
+public sealed class ApiClient(HttpClient http, bool checkAgainstDocument = true) : IDisposable
 {
+    public const string DocumentPath = "/v1/openapi.json";
+
+    private readonly SemaphoreSlim _documentLock = new(1, 1);
+    private OpenApiConformance? _document;
+
     public HttpClient Http => http;
 
     public Task<ApiCall> GetAsync(string path, string? token = null, IDictionary<string, string>? headers = null) =>
@@ -77,11 +87,44 @@ public sealed class ApiClient(HttpClient http) : IDisposable
         }
         using var response = await http.SendAsync(request);
         var raw = await response.Content.ReadAsStringAsync();
-        var json = raw.Length > 0 && response.Content.Headers.ContentType?.MediaType == "application/json"
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        var json = raw.Length > 0 && mediaType == "application/json"
             ? JsonDocument.Parse(raw).RootElement.Clone()
             : default;
+        if (checkAgainstDocument)
+        {
+            var problems = (await DocumentAsync()).Problems(method.Method, request.RequestUri!.IsAbsoluteUri ? request.RequestUri.AbsolutePath : PathOf(request.RequestUri.OriginalString),
+                response.StatusCode, mediaType, raw);
+            Assert.True(problems.Count == 0, $"{method} {path} answered outside /v1/openapi.json:\n" + string.Join("\n", problems));
+        }
         return new ApiCall(response.StatusCode, response.Headers, response.Content.Headers, json, raw);
     }
 
-    public void Dispose() => http.Dispose();
+    /// <summary>The served document, fetched once per client.</summary>
+    public async Task<OpenApiConformance> DocumentAsync()
+    {
+        await _documentLock.WaitAsync();
+        try
+        {
+            if (_document is null)
+            {
+                using var response = await http.GetAsync(DocumentPath);
+                response.EnsureSuccessStatusCode();
+                _document = OpenApiConformance.For(await response.Content.ReadAsStringAsync());
+            }
+            return _document;
+        }
+        finally
+        {
+            _documentLock.Release();
+        }
+    }
+
+    private static string PathOf(string relative) => relative.Split('?', 2)[0] is var path && path.StartsWith('/') ? path : "/" + path;
+
+    public void Dispose()
+    {
+        http.Dispose();
+        _documentLock.Dispose();
+    }
 }

@@ -39,7 +39,10 @@ public sealed class PostgresServer : IAsyncDisposable
         var dataDir = Path.Combine(Path.GetTempPath(), $"circly-test-pg-{Guid.NewGuid():N}");
         var port = FreePort.Next();
         await ProcessRunner.RunAsync("bash", [RepoPaths.Script("postgres.sh"), "start", dataDir, port.ToString(), "postgres"],
-            new Dictionary<string, string> { ["PG_EXTRA_OPTS"] = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" });
+            // max_connections: every TestApp keeps its own pool (up to 100) for as long as it runs, and the
+            // suite runs four test collections at once; scripts/postgres.sh's 200 ran out (53300) when the
+            // thirty-member fan-out test's registrations met other apps' pools.
+            new Dictionary<string, string> { ["PG_EXTRA_OPTS"] = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" });
         return new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Timeout=5", dataDir);
     }
 

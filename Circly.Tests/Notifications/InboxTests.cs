@@ -11,7 +11,12 @@ namespace Circly.Tests.Notifications;
 /// <summary>The inbox in Table Storage: written by the fan-out (InboxService), read and marked over the API.</summary>
 public sealed class InboxTests(CirclyStack stack)
 {
-    private static readonly DateTimeOffset Start = new(2025, 5, 1, 18, 0, 0, TimeSpan.Zero);
+    /// <summary>
+    /// Recent, whole minutes: DailyCapTests runs the cleanup on the shared storage, which deletes
+    /// inbox entries older than Retention__InboxEntries (30 days); entries dated in 2025 vanished
+    /// under it when the two ran at the same time.
+    /// </summary>
+    private static readonly DateTimeOffset Start = new(DateTimeOffset.UtcNow.Date.AddDays(-1).AddHours(18), TimeSpan.Zero);
 
     private InboxService Inbox => stack.Api.Get<InboxService>();
 

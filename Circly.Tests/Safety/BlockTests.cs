@@ -1,5 +1,6 @@
 using System.Net;
 using Circly.Core.Errors;
+using Circly.Core.Notifications;
 using Circly.Tests.Infrastructure;
 using Circly.Tests.Polls;
 
@@ -43,7 +44,11 @@ public sealed class BlockTests(CirclyStack stack)
 
         var pollId = await stack.NewPollAsync(circle, blocked);
 
-        await Eventually.TrueAsync(async () => (await InboxPollIdsAsync(bystander)).Contains(pollId), TimeSpan.FromSeconds(60), "the bystander's notification");
+        // Waits on the inbox itself, not over HTTP: polling the API for up to a minute would pass the
+        // per-user rate limit (100/min) when the fan-out is slow, and end in 429 instead of an answer.
+        var inbox = stack.Api.Get<InboxService>();
+        await Eventually.TrueAsync(async () => (await inbox.ListAsync(bystander.UserId, 50, null, CancellationToken.None)).Items.Any(n => n.PollId == pollId),
+            TimeSpan.FromSeconds(60), "the bystander's notification");
         Assert.DoesNotContain(pollId, await InboxPollIdsAsync(blocker));
     }
 

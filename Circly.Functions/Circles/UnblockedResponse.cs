@@ -1,0 +1,4 @@
+namespace Circly.Functions.Circles;
+
+/// <summary>{unblocked: true}.</summary>
+public sealed record UnblockedResponse(bool Unblocked);

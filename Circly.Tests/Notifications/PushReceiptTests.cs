@@ -128,6 +128,35 @@ public sealed class PushReceiptTests(CirclyStack stack, PushStack push)
         Assert.False(await IsActiveAsync(device.Token));
     }
 
+    [Fact]
+    public async Task AReceiptRunGivesAnalyticsItsDeliveredAndFailedFiguresOnce()
+    {
+        await using var app = await push.StartAppAsync(stack);
+        var delivered = await NewUserWithTokenAsync();
+        var gone = await NewUserWithTokenAsync();
+        Expo.ReceiptErrorFor(gone.Token, "DeviceNotRegistered");
+        await push.EnqueueAsync(PushStack.Batch([delivered, gone]));
+        await TicketOfAsync(delivered.Token);
+        await TicketOfAsync(gone.Token);
+        var before = await ReceiptFiguresAsync();
+
+        await RunReceiptsAsync(app);
+
+        // This collection runs one test at a time and nothing else runs the receipt timer on the shared database.
+        var after = await ReceiptFiguresAsync();
+        var written = Assert.Single(after.Skip(before.Count));
+        Assert.True(written.Delivered >= 1 && written.Failed >= 1, $"{written.Delivered} delivered, {written.Failed} failed");
+    }
+
+    private sealed record ReceiptFigures(int Delivered, int Failed);
+
+    private async Task<List<ReceiptFigures>> ReceiptFiguresAsync()
+    {
+        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+        return (await connection.QueryAsync<ReceiptFigures>(
+            "SELECT (payload->>'delivered')::int AS delivered, (payload->>'failed')::int AS failed FROM outbox_events WHERE event_type = 'PushReceipts' ORDER BY created_at, id")).ToList();
+    }
+
     /// <summary>Runs the timer function now; DevHost answers once it finished.</summary>
     private static async Task RunReceiptsAsync(TestApp app)
     {

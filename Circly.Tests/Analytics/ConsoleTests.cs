@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Circly.Core.Storage;
+using Circly.Tests.Browser;
 using Circly.Tests.Infrastructure;
 using Circly.Tests.Polls;
 
@@ -91,24 +92,7 @@ public sealed class ConsoleTests(CirclyStack stack)
     private static List<string> Points(JsonElement chart) =>
         [.. chart.EnumerateArray().Select(p => $"{p.GetProperty("series").GetString()} {p.GetProperty("day").GetString()} {p.GetProperty("value").GetDouble()}")];
 
-    private async Task<JsonElement> WalkAsync(string path, string token, Guid reportId, Guid templateId, string newText)
-    {
-        var url = new Uri(stack.Api.BaseAddress, path).ToString();
-        var screenshot = Path.Combine(Path.GetTempPath(), $"circly-console-{Guid.NewGuid():N}.png");
-        var output = await ProcessRunner.RunForOutputAsync("node",
-            [Path.Combine(RepoPaths.Root, "Circly.Tests", "Browser", "console-walkthrough.mjs"), url, token, reportId.ToString(), templateId.ToString(), newText, screenshot],
-            TimeSpan.FromSeconds(120));
-        try
-        {
-            Assert.True(new FileInfo(screenshot).Length > 1000, "no screenshot");
-            return JsonDocument.Parse(output).RootElement.Clone();
-        }
-        finally
-        {
-            if (Environment.GetEnvironmentVariable("CIRCLY_KEEP_SCREENSHOTS") is not { Length: > 0 })
-            {
-                File.Delete(screenshot);
-            }
-        }
-    }
+    private Task<JsonElement> WalkAsync(string path, string token, Guid reportId, Guid templateId, string newText) =>
+        BrowserScript.RunAsync("console-walkthrough.mjs",
+            [new Uri(stack.Api.BaseAddress, path).ToString(), token, reportId.ToString(), templateId.ToString(), newText], TimeSpan.FromSeconds(120));
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Circly.Tests.Browser;
 using Circly.Tests.Infrastructure;
 
 namespace Circly.Tests.Circles;
@@ -147,22 +148,6 @@ public sealed class InvitePageTests(CirclyStack stack)
     }
 
     /// <summary>Opens the page in headless Chromium (Circly.Tests/Browser/render-page.mjs) and returns what it saw.</summary>
-    private async Task<JsonElement> RenderAsync(string path)
-    {
-        var url = new Uri(stack.Api.BaseAddress, path).ToString();
-        var screenshot = Path.Combine(Path.GetTempPath(), $"circly-invite-{Guid.NewGuid():N}.png");
-        var output = await ProcessRunner.RunForOutputAsync("node", [Path.Combine(RepoPaths.Root, "Circly.Tests", "Browser", "render-page.mjs"), url, screenshot], TimeSpan.FromSeconds(90));
-        try
-        {
-            Assert.True(new FileInfo(screenshot).Length > 1000, "no screenshot");
-            return JsonDocument.Parse(output).RootElement.Clone();
-        }
-        finally
-        {
-            if (Environment.GetEnvironmentVariable("CIRCLY_KEEP_SCREENSHOTS") is not { Length: > 0 })
-            {
-                File.Delete(screenshot);
-            }
-        }
-    }
+    private Task<JsonElement> RenderAsync(string path) =>
+        BrowserScript.RunAsync("render-page.mjs", [new Uri(stack.Api.BaseAddress, path).ToString()], TimeSpan.FromSeconds(90));
 }

@@ -20,7 +20,7 @@ public sealed partial class HttpApi(AuthService auth, AdminTokens adminTokens, R
     public Task<IResult> RunAdminAsync(HttpRequest request, string role, Func<AdminIdentity, CancellationToken, Task<ApiResponse>> handle) =>
         RunAsync(request, async cancellationToken =>
         {
-            var admin = await AuthenticateAdminAsync(request, cancellationToken);
+            var admin = await AuthenticateAsync(request, adminTokens.ValidateAsync, cancellationToken);
             if (!admin.Has(role))
             {
                 throw Fail.With(ErrorCodes.AdminForbidden, $"This needs the '{role}' role.");
@@ -29,20 +29,6 @@ public sealed partial class HttpApi(AuthService auth, AdminTokens adminTokens, R
             return await handle(admin, cancellationToken);
         });
 
-    /// <summary>As AuthenticateAsync for admin tokens: one that does not authenticate counts against the caller's address.</summary>
-    private async Task<AdminIdentity> AuthenticateAdminAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await adminTokens.ValidateAsync(BearerToken(request), cancellationToken);
-        }
-        catch (CirclyException failure) when (ErrorStatus.For(failure.Code) == StatusCodes.Status401Unauthorized)
-        {
-            RateLimitHeaders.Remember(request.HttpContext, await rateLimiter.HitAsync(rateLimiter.PerIp, clientAddress.Of(request), cancellationToken));
-            throw;
-        }
-    }
-
     /// <summary>
     /// For every endpoint that needs a user: the bearer token and the account's standing are
     /// checked (401 AUTH_*, 403 AUTH_DEVICE_BANNED), then the per-user rate limit.
@@ -50,20 +36,21 @@ public sealed partial class HttpApi(AuthService auth, AdminTokens adminTokens, R
     public Task<IResult> RunAuthenticatedAsync(HttpRequest request, Func<AuthenticatedUser, CancellationToken, Task<ApiResponse>> handle) =>
         RunAsync(request, async cancellationToken =>
         {
-            var user = await AuthenticateAsync(request, cancellationToken);
+            var user = await AuthenticateAsync(request, auth.AuthenticateAsync, cancellationToken);
             RateLimitHeaders.Remember(request.HttpContext, await rateLimiter.HitAsync(rateLimiter.PerUser, user.UserId.ToString(), cancellationToken));
             return await handle(user, cancellationToken);
         });
 
     /// <summary>
-    /// A request whose token does not authenticate has no user to count against: it counts against
-    /// the caller's address (the per-IP limit), so that guessing or replaying tokens is limited too.
+    /// A request whose token (a user's or an admin's) does not authenticate has no user to count
+    /// against: it counts against the caller's address (the per-IP limit), so that guessing or
+    /// replaying tokens is limited too.
     /// </summary>
-    private async Task<AuthenticatedUser> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<T> AuthenticateAsync<T>(HttpRequest request, Func<string, CancellationToken, Task<T>> validate, CancellationToken cancellationToken)
     {
         try
         {
-            return await auth.AuthenticateAsync(BearerToken(request), cancellationToken);
+            return await validate(BearerToken(request), cancellationToken);
         }
         catch (CirclyException failure) when (ErrorStatus.For(failure.Code) == StatusCodes.Status401Unauthorized)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Circly.Core.Database;
 using Dapper;
 using Npgsql;
 
@@ -48,10 +49,7 @@ public sealed class AdminAudit(NpgsqlDataSource dataSource)
         var parameters = new { query.Action, query.TargetType, query.TargetId, query.Actor, query.Limit, query.Offset };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
-        // A page past the end has no rows to carry the window function's total: count on its own.
-        var total = rows.Count > 0 ? (int)rows[0].Total
-            : query.Offset == 0 ? 0
-            : await connection.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT count(*)::int {MatchingEntries}", parameters, cancellationToken: cancellationToken));
+        var total = await PageTotal.OfAsync(connection, rows.FirstOrDefault()?.Total, query.Offset, MatchingEntries, parameters, cancellationToken);
         return new AuditPage([.. rows.Select(r => new AuditEntry(r.Id, r.Actor, r.Action, r.TargetType, r.TargetId, r.Reason,
             JsonDocument.Parse(r.Details).RootElement.Clone(), r.CreatedAt))], total);
     }

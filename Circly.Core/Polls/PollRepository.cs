@@ -200,9 +200,7 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
         var parameters = new { userId, circleIds, hiddenCreators, status = status.ToString().ToLowerInvariant(), limit, offset };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var page = (await connection.QueryAsync<ListedPoll>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToArray();
-        var total = page.Length > 0 ? (int)page[0].Total
-            : offset == 0 ? 0
-            : await connection.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT count(*)::int {ListedPolls}", parameters, cancellationToken: cancellationToken));
+        var total = await PageTotal.OfAsync(connection, page.FirstOrDefault()?.Total, offset, ListedPolls, parameters, cancellationToken);
         return (page, total);
     }
 

@@ -1,4 +1,5 @@
 using Circly.Core.Outbox;
+using Circly.Core.Database;
 using Dapper;
 using Npgsql;
 
@@ -62,10 +63,7 @@ internal sealed class ReportRepository(NpgsqlDataSource dataSource)
         var parameters = new { query.Status, query.TargetType, query.Reason, query.CircleId, query.Limit, query.Offset };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<ReportRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
-        // A page past the end has no rows to carry the window function's total: count on its own.
-        var total = rows.Count > 0 ? (int)rows[0].Total
-            : query.Offset == 0 ? 0
-            : await connection.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT count(*)::int {MatchingReports}", parameters, cancellationToken: cancellationToken));
+        var total = await PageTotal.OfAsync(connection, rows.FirstOrDefault()?.Total, query.Offset, MatchingReports, parameters, cancellationToken);
         return new ReportPage([.. rows.Select(r => r.ToSummary())], total);
     }
 

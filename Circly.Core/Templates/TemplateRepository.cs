@@ -1,3 +1,4 @@
+using Circly.Core.Database;
 using Dapper;
 using Npgsql;
 
@@ -7,17 +8,21 @@ internal sealed class TemplateRepository(NpgsqlDataSource dataSource)
 {
     private const string Columns = "id, category, question_text, emoji, usage_count";
 
+    private const string ActiveInCategory = "FROM question_templates WHERE is_active AND (@category::text IS NULL OR category = @category)";
+
+    private const string Everything = "FROM question_templates";
+
     public async Task<TemplatePage> ListAsync(string? category, int limit, int offset, CancellationToken cancellationToken)
     {
         const string sql = $"""
-            SELECT {Columns}, count(*) OVER () AS total FROM question_templates
-            WHERE is_active AND (@category::text IS NULL OR category = @category)
+            SELECT {Columns}, count(*) OVER () AS total {ActiveInCategory}
             ORDER BY category, question_text
             LIMIT @limit OFFSET @offset
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<TemplateRow>(new CommandDefinition(sql, new { category, limit, offset }, cancellationToken: cancellationToken))).ToList();
-        var total = rows.Count > 0 ? (int)rows[0].Total : offset == 0 ? 0 : await CountAsync(connection, category, cancellationToken);
+        var parameters = new { category, limit, offset };
+        var rows = (await connection.QueryAsync<TemplateRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
+        var total = await PageTotal.OfAsync(connection, rows.FirstOrDefault()?.Total, offset, ActiveInCategory, parameters, cancellationToken);
         return new TemplatePage(rows.Select(r => r.ToTemplate()).ToList(), total, limit, offset);
     }
 
@@ -63,22 +68,18 @@ internal sealed class TemplateRepository(NpgsqlDataSource dataSource)
     public async Task<(IReadOnlyList<AdminTemplate> Items, int Total)> ListAllAsync(int limit, int offset, CancellationToken cancellationToken)
     {
         const string sql = $"""
-            SELECT {AdminColumns}, count(*) OVER () AS total FROM question_templates
+            SELECT {AdminColumns}, count(*) OVER () AS total {Everything}
             ORDER BY is_active DESC, category, question_text
             LIMIT @limit OFFSET @offset
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<AdminTemplateRow>(new CommandDefinition(sql, new { limit, offset }, cancellationToken: cancellationToken))).ToList();
-        var total = rows.Count > 0 ? (int)rows[0].Total
-            : await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT count(*)::int FROM question_templates", cancellationToken: cancellationToken));
+        var parameters = new { limit, offset };
+        var rows = (await connection.QueryAsync<AdminTemplateRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
+        var total = await PageTotal.OfAsync(connection, rows.FirstOrDefault()?.Total, offset, Everything, parameters, cancellationToken);
         return ([.. rows.Select(r => new AdminTemplate(r.Id, r.Category, r.QuestionText, r.Emoji, r.UsageCount, r.IsActive))], total);
     }
 
     private sealed record AdminTemplateRow(Guid Id, string Category, string QuestionText, string Emoji, int UsageCount, bool IsActive, long Total);
-
-    private static Task<int> CountAsync(NpgsqlConnection connection, string? category, CancellationToken cancellationToken) =>
-        connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT count(*) FROM question_templates WHERE is_active AND (@category::text IS NULL OR category = @category)", new { category }, cancellationToken: cancellationToken));
 
     private sealed record TemplateRow(Guid Id, string Category, string QuestionText, string Emoji, int UsageCount, long Total)
     {

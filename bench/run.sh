@@ -126,36 +126,46 @@ mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
 machine="Machine: $(nproc) cores ($cpu), $mem memory, $os, kernel $(uname -r), PostgreSQL $pg_version (shared_buffers 256MB, fsync on), .NET $(dotnet --version)."
 date=$(date -u +%Y-%m-%d)
 
+# Where a one-measurement run (ratelimit, sharecards, analytics, cleanup) writes: bench/results/,
+# or the work folder for a quick run, which is not kept.
+result_file() {
+  if [ -n "${BENCH_QUICK:-}" ]; then echo "$work/$1-$date-$commit.md"; else echo "bench/results/$1-$date-$commit.md"; fi
+}
+
+# write_result <file> <title> <table>: the title, when, at which commit and on what machine, the
+# lines read from stdin that say how it was measured, then the table.
+write_result() {
+  { echo "# $2"; echo; echo "Measured $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit. $machine"; echo
+    cat; echo
+    echo "$3"; } >"$1"
+  echo "Written to $1" >&2
+}
+
 if [ "${1:-}" = ratelimit ]; then
-  out="bench/results/ratelimit-cost-$date-$commit.md"
-  [ -n "${BENCH_QUICK:-}" ] && out="$work/ratelimit-cost-$date-$commit.md"
+  out=$(result_file ratelimit-cost)
   hits=$([ -n "${BENCH_QUICK:-}" ] && echo 500 || echo 2000)
   echo "Measuring the rate-limit counter ($hits hits per row)..." >&2
   "${psql[@]}" -d "$database" -c "CREATE UNLOGGED TABLE IF NOT EXISTS rate_limit_counters (bucket text NOT NULL, window_start timestamptz NOT NULL, hits integer NOT NULL CHECK (hits > 0), PRIMARY KEY (bucket, window_start))"
   table=$(dotnet "$bench_dll" ratelimit-cost "$connection" "$storage" "$hits")
   echo "$table"
-  { echo "# Rate-limit counter: cost per request"; echo; echo "Measured $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit. $machine"; echo
-    echo "Command: \`./bench/run.sh ratelimit\` ($hits hits after 50 warm-up hits; one key, so concurrent callers contend on one counter)."; echo
-    echo "$table"; } >"$out"
-  echo "Written to $out" >&2
+  echo "Command: \`./bench/run.sh ratelimit\` ($hits hits after 50 warm-up hits; one key, so concurrent callers contend on one counter)." |
+    write_result "$out" "Rate-limit counter: cost per request" "$table"
   exit 0
 fi
 
 if [ "${1:-}" = sharecards ]; then
-  out="bench/results/sharecards-$date-$commit.md"
-  [ -n "${BENCH_QUICK:-}" ] && out="$work/sharecards-$date-$commit.md"
+  out=$(result_file sharecards)
   renders=$([ -n "${BENCH_QUICK:-}" ] && echo 40 || echo 300)
   answers=$([ -n "${BENCH_QUICK:-}" ] && echo 100 || echo 1000)
   echo "Measuring share cards ($renders renders per row, $answers reused answers)..." >&2
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   table=$(dotnet "$bench_dll" sharecard-cost "$connection" "$storage" "$renders" "$answers")
   echo "$table"
-  { echo "# Share cards: drawing time and answer time"; echo; echo "Measured $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit. $machine"; echo
+  {
     echo "Command: \`./bench/run.sh sharecards\` (one process, one request at a time; renders after 10 warm-up renders; answers through ShareCardService against this PostgreSQL and Azurite, without HTTP)."
     echo "The last column divides each row's p50 by its baseline's p50, both measured in this run: a card by the same-size background encoded with no text, a drawn answer by a reused one."
-    echo "Load average (1, 5, 15 min) when it started: $load (the machine is shared; CPU ms each is the process's CPU time per card, less sensitive to that)."; echo
-    echo "$table"; } >"$out"
-  echo "Written to $out" >&2
+    echo "Load average (1, 5, 15 min) when it started: $load (the machine is shared; CPU ms each is the process's CPU time per card, less sensitive to that)."
+  } | write_result "$out" "Share cards: drawing time and answer time" "$table"
   exit 0
 fi
 
@@ -199,8 +209,7 @@ run_bench() {
 }
 
 if [ "${1:-}" = analytics ]; then
-  out="bench/results/analytics-store-$date-$commit.md"
-  [ -n "${BENCH_QUICK:-}" ] && out="$work/analytics-store-$date-$commit.md"
+  out=$(result_file analytics-store)
   recorded=$([ -n "${BENCH_QUICK:-}" ] && echo 1000 || echo 10000)
   per_day=$([ -n "${BENCH_QUICK:-}" ] && echo 2000 || echo 20000)
   : >"$work/api.log"
@@ -209,27 +218,23 @@ if [ "${1:-}" = analytics ]; then
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   table=$(dotnet "$bench_dll" analytics-store "$connection" "$storage" "$recorded" "$per_day")
   echo "$table"
-  { echo "# Analytics store: PostgreSQL partitioned by month vs Table Storage"; echo; echo "Measured $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit. $machine"; echo
+  {
     echo "Command: \`./bench/run.sh analytics\` ($recorded events recorded one per call, 16 at a time, 60% votes; then a week of $per_day events a day loaded into both stores, the week's last day aggregated, the week deleted; bench/README.md, \"Analytics store\"). Both stores in the same run, on the bench's own PostgreSQL and Azurite."
-    echo "Load average (1, 5, 15 min) when it started: $load (the machine is shared)."; echo
-    echo "$table"; } >"$out"
-  echo "Written to $out" >&2
+    echo "Load average (1, 5, 15 min) when it started: $load (the machine is shared)."
+  } | write_result "$out" "Analytics store: PostgreSQL partitioned by month vs Table Storage" "$table"
   exit 0
 fi
 
 if [ "${1:-}" = cleanup ]; then
-  out="bench/results/cleanup-cost-$date-$commit.md"
-  [ -n "${BENCH_QUICK:-}" ] && out="$work/cleanup-cost-$date-$commit.md"
+  out=$(result_file cleanup-cost)
   rows=$([ -n "${BENCH_QUICK:-}" ] && echo 100000 || echo 1000000)
   : >"$work/api.log"
   start_api 0
   echo "Measuring the cleanup on $rows outbox events and the rest (two rounds)..." >&2
   table=$(dotnet "$bench_dll" cleanup-cost "$connection" "http://127.0.0.1:$api_port" "$rows" 2)
   echo "$table"
-  { echo "# Cleanup: cost on a large backlog"; echo; echo "Measured $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit. $machine"; echo
-    echo "Command: \`./bench/run.sh cleanup\` ($rows dispatched outbox events past retention and the rest of the backlog described in bench/README.md, \"Cleanup\"; per round the same data is loaded twice, then deleted once by one plain DELETE per kind and once by the Cleanup function through \`POST /admin/functions/Cleanup\`)."; echo
-    echo "$table"; } >"$out"
-  echo "Written to $out" >&2
+  echo "Command: \`./bench/run.sh cleanup\` ($rows dispatched outbox events past retention and the rest of the backlog described in bench/README.md, \"Cleanup\"; per round the same data is loaded twice, then deleted once by one plain DELETE per kind and once by the Cleanup function through \`POST /admin/functions/Cleanup\`)." |
+    write_result "$out" "Cleanup: cost on a large backlog" "$table"
   exit 0
 fi
 

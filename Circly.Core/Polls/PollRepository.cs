@@ -291,8 +291,10 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
     /// all of its counts and writes one PollClosed event each. Each statement closes a chunk and
     /// writes its events as a CTE of the same statement (no round trip of the payloads through
     /// C#); the chunks repeat until one comes back short, so a backlog commits progressively and no
-    /// transaction holds more than a chunk's row locks. A concurrent run waits on the row locks,
-    /// then finds the polls closed (the UPDATE re-checks <c>NOT is_closed</c>) and skips them.
+    /// transaction holds more than a chunk's row locks. The chunk is picked without locking it first
+    /// (a FOR UPDATE would write a lock into each row before the update writes it again): a
+    /// concurrent run that picked the same polls waits on the update's row locks, then re-checks
+    /// the condition on the closed rows (<c>NOT is_closed</c>) and skips them.
     /// </summary>
     public async Task<List<Guid>> CloseExpiredAsync(CancellationToken cancellationToken, int chunk = CloseChunk)
     {
@@ -317,13 +319,11 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
 
     /// <summary>One chunk of the closing timer (bench/Circly.Bench explains it as the SQL alone).</summary>
     internal static readonly string CloseExpiredSql = $"""
-        WITH due AS (
-            SELECT id FROM polls WHERE {Expired} LIMIT @chunk FOR UPDATE
-        ), closed AS (
-            UPDATE polls p SET is_closed = true, closed_at = now(), version = p.version + 1, updated_at = now(),
-                visible_counts = p.vote_counts, visible_votes = p.total_votes
-            FROM due WHERE p.id = due.id AND {Expired}
-            RETURNING p.id, p.circle_id, p.question_text, p.total_votes, p.eligible_voters
+        WITH closed AS (
+            UPDATE polls SET is_closed = true, closed_at = now(), version = version + 1, updated_at = now(),
+                visible_counts = vote_counts, visible_votes = total_votes
+            WHERE id IN (SELECT id FROM polls WHERE {Expired} LIMIT @chunk) AND {Expired}
+            RETURNING id, circle_id, question_text, total_votes, eligible_voters
         ), announced AS (
             {OutboxSql.InsertFrom(OutboxEventTypes.PollClosed, ClosedPayload, "closed")}
         )

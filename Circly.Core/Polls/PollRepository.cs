@@ -192,7 +192,11 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
     private const string CappedTotal = $"""
         FROM (
             SELECT 1 FROM unnest(@circleIds) AS mine (circle_id)
-            CROSS JOIN LATERAL (SELECT 1 FROM polls WHERE polls.circle_id = mine.circle_id AND {ListedFilter} LIMIT @offset::bigint + @limit + @lookahead) AS one
+            CROSS JOIN LATERAL (
+                SELECT 1 FROM polls WHERE polls.circle_id = mine.circle_id AND {ListedFilter}
+                ORDER BY created_at DESC, id -- an ordered index read that stops at the cap (a bitmap scan would read the circle's whole index range)
+                LIMIT @offset::bigint + @limit + @lookahead
+            ) AS one
             LIMIT @offset::bigint + @limit + @lookahead
         ) AS listed
         """;

@@ -62,7 +62,9 @@ public sealed class InboxWriteCost(NpgsqlDataSource db, string storage, CpuMeter
 
     private async Task RowAsync(string what, int recipients, double ms, int added, double? postgresMs, double? azuriteMs)
     {
-        var cpuText = string.Create(CultureInfo.InvariantCulture, $"PostgreSQL CPU {postgresMs ?? 0:0} ms, Azurite CPU {azuriteMs ?? 0:0} ms");
+        // A backend that exits during the run takes its CPU time out of the sum: no figure then.
+        static string Ms(double? ms) => ms is >= 0 ? string.Create(CultureInfo.InvariantCulture, $"{ms:0} ms") : "—";
+        var cpuText = $"PostgreSQL CPU {Ms(postgresMs)}, Azurite CPU {Ms(azuriteMs)}";
         report.AddRow(string.Create(CultureInfo.InvariantCulture,
             $"| 4b. inbox write | {what} | {ms:0} ms ({recipients / (ms / 1000):0} entries/s) | | | | {added:N0} new; {cpuText} | | |"));
         await progress.StepAsync($"inbox write: {what}: {ms:0} ms, {added:N0} new");

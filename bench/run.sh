@@ -6,6 +6,7 @@
 #   ./bench/run.sh                 every scenario (growth votes limit mixed results fanout closing)
 #   ./bench/run.sh votes limit     only these scenarios (the base data is always loaded)
 #   ./bench/run.sh ratelimit       the rate-limit counter cost (PostgreSQL vs Table Storage)
+#   ./bench/run.sh inbox           the fan-out's inbox write for 10,000 recipients (PostgreSQL vs Table Storage)
 #   ./bench/run.sh cleanup         the daily cleanup on ~1.65 million expired rows vs plain DELETEs
 #   ./bench/run.sh sharecards      share cards: drawing one, and the answer drawn vs reused
 #   ./bench/run.sh analytics       the analytics store: PostgreSQL partitioned by month vs Table Storage
@@ -111,6 +112,7 @@ echo "Starting Azurite on 127.0.0.1:$blob_port/$queue_port/$table_port..." >&2
 rm -rf "$work/azurite"
 scripts/azurite.sh "$work/azurite" "$blob_port" "$queue_port" "$table_port" </dev/null &
 children+=($!)
+azurite_pid=$!
 scripts/wait-port.sh "$queue_port" 60 Azurite
 scripts/wait-port.sh "$table_port" 60 Azurite
 account_key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
@@ -196,7 +198,7 @@ stop_api() {
   unset 'children[-1]'
 }
 run_bench() {
-  BENCH_PG_PID=$(head -n 1 "$pg_data/postmaster.pid") BENCH_PG="$connection" BENCH_API_URL="http://127.0.0.1:$api_port" BENCH_API_PID="$api_pid" BENCH_PGBENCH="$pg_bin/pgbench" \
+  BENCH_PG_PID=$(head -n 1 "$pg_data/postmaster.pid") BENCH_AZURITE_PID="$azurite_pid" BENCH_PG="$connection" BENCH_API_URL="http://127.0.0.1:$api_port" BENCH_API_PID="$api_pid" BENCH_PGBENCH="$pg_bin/pgbench" \
   BENCH_STORAGE="$storage" BENCH_EXPO_PORT=$((api_port + 1)) BENCH_RESULTS="$results" BENCH_MACHINE="$machine" BENCH_COMMIT="$commit" \
   BENCH_COMMAND="${BENCH_QUICK:+BENCH_QUICK=1 }./bench/run.sh $*" \
     dotnet "$bench_dll" run "$@" </dev/null &

@@ -9,7 +9,7 @@ using Npgsql;
 namespace Circly.Tests.Notifications;
 
 /// <summary>
-/// What votes leave in Storage and in pushes: no push follows the last vote, no reminder says who
+/// What votes leave in Storage, in the inbox and in pushes: no push follows the last vote, no reminder says who
 /// had not voted, and a deleted account leaves nothing behind. Each test runs the closing and
 /// reminder timers, so each has a database of its own.
 /// </summary>
@@ -81,9 +81,11 @@ public sealed class StorageTracesTests(CirclyStack stack, PushStack push)
         var inboxes = new List<string>();
         foreach (var member in circle.Members)
         {
-            var entries = await Entities(StorageNames.InboxTable, $"PartitionKey eq '{member.UserId:D}' and RowKey lt '~'");
-            inboxes.Add(string.Join("|", entries.Where(e => e.GetGuid("PollId") == pollId && e.GetString("Type") != Circly.Core.Notifications.NotificationTypes.PollCreated)
-                .Select(e => $"{e.GetString("Type")}:{e.GetString("Title")}:{e.GetString("Body")}").Order()));
+            var entries = await connection.QueryAsync<string>("""
+                SELECT type || ':' || title || ':' || body FROM inbox_entries
+                WHERE user_id = @userId AND poll_id = @pollId AND type <> @created ORDER BY 1
+                """, new { member.UserId, pollId, created = Circly.Core.Notifications.NotificationTypes.PollCreated });
+            inboxes.Add(string.Join("|", entries));
         }
         Assert.Single(inboxes.Distinct());
         Assert.Contains(Reminder, inboxes[0]);
@@ -119,13 +121,15 @@ public sealed class StorageTracesTests(CirclyStack stack, PushStack push)
         var ownerKey = ticket.GetString("OwnerKey");
         Assert.False(string.IsNullOrEmpty(ownerKey));
         Assert.True((await Entities(StorageNames.PushTicketsTable, $"OwnerKey eq '{ownerKey}'")).Count >= 2, "a claim and a ticket");
-        Assert.NotEmpty(await Entities(StorageNames.InboxTable, $"PartitionKey eq '{leaving.UserId:D}'"));
+        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+        const string inboxOfLeaving = "SELECT count(*) FROM inbox_entries WHERE user_id = @UserId";
+        Assert.NotEqual(0, await connection.ExecuteScalarAsync<int>(inboxOfLeaving, new { leaving.UserId }));
 
         Assert.Equal(HttpStatusCode.OK, (await app.Client.DeleteAsync("/v1/users/me", leaving.AccessToken)).Status);
 
-        Assert.Empty(await Entities(StorageNames.InboxTable, $"PartitionKey eq '{leaving.UserId:D}'"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>(inboxOfLeaving, new { leaving.UserId }));
         Assert.Empty(await Entities(StorageNames.PushTicketsTable, $"OwnerKey eq '{ownerKey}'"));
-        var everything = (await Entities(StorageNames.PushTicketsTable)).Concat(await Entities(StorageNames.InboxTable));
+        var everything = await Entities(StorageNames.PushTicketsTable);
         Assert.DoesNotContain(everything, e => ValuesOf(e).Any(v => v?.ToString() is { } text
             && (text.Contains(tokens[leaving.UserId], StringComparison.Ordinal) || text.Contains(leaving.UserId.ToString(), StringComparison.OrdinalIgnoreCase))));
     }

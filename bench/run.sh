@@ -111,6 +111,7 @@ echo "Starting Azurite on 127.0.0.1:$blob_port/$queue_port/$table_port..." >&2
 rm -rf "$work/azurite"
 scripts/azurite.sh "$work/azurite" "$blob_port" "$queue_port" "$table_port" </dev/null &
 children+=($!)
+azurite_pid=$!
 scripts/wait-port.sh "$queue_port" 60 Azurite
 scripts/wait-port.sh "$table_port" 60 Azurite
 account_key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
@@ -196,7 +197,7 @@ stop_api() {
   unset 'children[-1]'
 }
 run_bench() {
-  BENCH_PG_PID=$(head -n 1 "$pg_data/postmaster.pid") BENCH_PG="$connection" BENCH_API_URL="http://127.0.0.1:$api_port" BENCH_API_PID="$api_pid" BENCH_PGBENCH="$pg_bin/pgbench" \
+  BENCH_PG_PID=$(head -n 1 "$pg_data/postmaster.pid") BENCH_AZURITE_PID="$azurite_pid" BENCH_PG="$connection" BENCH_API_URL="http://127.0.0.1:$api_port" BENCH_API_PID="$api_pid" BENCH_PGBENCH="$pg_bin/pgbench" \
   BENCH_STORAGE="$storage" BENCH_EXPO_PORT=$((api_port + 1)) BENCH_RESULTS="$results" BENCH_MACHINE="$machine" BENCH_COMMIT="$commit" \
   BENCH_COMMAND="${BENCH_QUICK:+BENCH_QUICK=1 }./bench/run.sh $*" \
     dotnet "$bench_dll" run "$@" </dev/null &

@@ -316,7 +316,6 @@ var queueNames = [
 ]
 var tableNames = [
   'inbox'
-  'pushtickets'
 ]
 
 var databaseName = 'circly'

@@ -7,12 +7,11 @@ public static class StorageNames
     public const string PushBatchesQueue = "push-batches";
 
     public const string InboxTable = "inbox";
-    public const string PushTicketsTable = "pushtickets";
 
     public const string ResultCardsContainer = "result-cards";
 
     public static readonly IReadOnlyList<string> Queues = [OutboxEventsQueue, PushBatchesQueue];
-    public static readonly IReadOnlyList<string> Tables = [InboxTable, PushTicketsTable];
+    public static readonly IReadOnlyList<string> Tables = [InboxTable];
     public static readonly IReadOnlyList<string> Containers = [ResultCardsContainer];
 
     /// <summary>Where the Functions host moves a message after maxDequeueCount failures.</summary>

@@ -36,6 +36,9 @@ public sealed class CpuMeter(int apiPid, int postgresPid)
         return (api, postgres);
     }
 
+    /// <summary>CPU ms one process has used so far (0 when it is gone or unknown): Azurite, a single node process.</summary>
+    public static double ProcessMs(int pid) => pid > 0 && Read(pid) is { } stat ? stat.Ticks * MsPerTick : 0;
+
     private static (int Parent, long Ticks)? Read(int pid)
     {
         try

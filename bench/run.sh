@@ -6,6 +6,7 @@
 #   ./bench/run.sh                 every scenario (growth votes limit mixed results fanout closing)
 #   ./bench/run.sh votes limit     only these scenarios (the base data is always loaded)
 #   ./bench/run.sh ratelimit       the rate-limit counter cost (PostgreSQL vs Table Storage)
+#   ./bench/run.sh inbox           the fan-out's inbox write for 10,000 recipients (PostgreSQL vs Table Storage)
 #   ./bench/run.sh cleanup         the daily cleanup on ~1.65 million expired rows vs plain DELETEs
 #   ./bench/run.sh sharecards      share cards: drawing one, and the answer drawn vs reused
 #   ./bench/run.sh analytics       the analytics store: PostgreSQL partitioned by month vs Table Storage

@@ -315,7 +315,6 @@ var queueNames = [
   'push-batches-poison'
 ]
 var tableNames = [
-  'inbox'
 ]
 
 var databaseName = 'circly'

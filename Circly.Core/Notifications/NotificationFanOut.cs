@@ -15,7 +15,7 @@ public sealed record FanOutReport(int Recipients, int InboxEntriesAdded, int Pus
 /// circle's members but its creator; a deadline reminder to every member who may vote, whether they
 /// voted or not (so no inbox, claim or queue message says who had not); results to every member. Every recipient gets an inbox entry; a push goes only to those whose
 /// switch for this kind is on, who are outside their quiet hours, under their daily cap, and have
-/// an active token; the push batches are queued before the (slower) inbox writes. Idempotent: inbox entries are keyed by event and user, and the push sender
+/// an active token. Idempotent: inbox entries are keyed by event and user, and the push sender
 /// claims (event, device) before sending, so a redelivered or half-retried event pushes nothing twice.
 /// </summary>
 public sealed partial class NotificationFanOut
@@ -82,8 +82,9 @@ public sealed partial class NotificationFanOut
         var queue = _storage.Queue(StorageNames.PushBatchesQueue);
         await Task.WhenAll(batches.Select(batch => queue.SendMessageAsync(PushBatches.Serialize(batch), cancellationToken)));
 
-        // After the pushes are on their way: the inbox is the slow part (one write per recipient)
-        // and a retry after a failure here re-sends nothing, since the sender claims per device.
+        // One statement for every recipient, committed before FanOutFunction marks the event fanned
+        // out: a redelivered event adds only what is missing. After the pushes are on their way; a
+        // retry after a failure here re-sends nothing, since the sender claims per device.
         var added = await _inbox.WriteAsync(recipients.Select(user =>
             new InboxEntry(user, message.EventId, text.Type, text.Title, text.Body, pollId, circleId, message.CreatedAt)), cancellationToken);
 

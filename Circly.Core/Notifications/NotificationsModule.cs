@@ -39,7 +39,8 @@ public static class NotificationsModule
 
         services.AddSingleton<NotificationSettingsRepository>();
         services.AddSingleton(sp => new NotificationSettingsService(sp.GetRequiredService<NotificationSettingsRepository>(), sp.GetRequiredService<UserService>()));
-        services.AddSingleton(sp => new InboxService(sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<InboxRepository>();
+        services.AddSingleton(sp => new InboxService(sp.GetRequiredService<InboxRepository>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAccountDataCleaner>(sp => new NotificationsAccountCleaner(sp.GetRequiredService<InboxService>(), sp.GetRequiredService<PushTicketStore>()));
         services.AddSingleton(sp => new NotificationFanOut(
             sp.GetRequiredService<CircleService>(), sp.GetRequiredService<PollService>(), sp.GetRequiredService<PollModeration>(),

@@ -12,7 +12,7 @@ public sealed class MigrationTests(CirclyStack stack)
     [
         "users", "banned_devices", "refresh_tokens", "push_tokens", "circles", "circle_members",
         "question_templates", "polls", "poll_options", "poll_participations", "notification_settings",
-        "reports", "analytics_events", "outbox_events", "admin_audit_log", "schema_migrations",
+        "reports", "analytics_events", "outbox_events", "admin_audit_log", "schema_migrations", "inbox_entries",
     ];
 
     [Fact]

@@ -37,6 +37,7 @@ public sealed partial class ModuleBoundaryTests(CirclyStack stack)
         ["poll_participations"] = "Polls",
         ["notification_settings"] = "Notifications",
         ["notification_daily_counts"] = "Notifications",
+        ["inbox_entries"] = "Notifications",
         ["push_claims"] = "Notifications",
         ["outbox_events"] = "Outbox",
         ["outbox_event_batches"] = "Outbox",

@@ -1,14 +1,14 @@
 using System.Net;
 using System.Text.Json;
-using Azure.Data.Tables;
 using Circly.Core.Errors;
 using Circly.Core.Notifications;
-using Circly.Core.Storage;
 using Circly.Tests.Infrastructure;
+using Dapper;
+using Npgsql;
 
 namespace Circly.Tests.Notifications;
 
-/// <summary>The inbox in Table Storage: written by the fan-out (InboxService), read and marked over the API.</summary>
+/// <summary>The inbox (PostgreSQL, inbox_entries): written by the fan-out (InboxService), read and marked over the API.</summary>
 public sealed class InboxTests(CirclyStack stack)
 {
     /// <summary>
@@ -210,9 +210,8 @@ public sealed class InboxTests(CirclyStack stack)
         var call = await stack.Client.DeleteAsync("/v1/users/me", session.AccessToken);
 
         Assert.Equal(HttpStatusCode.OK, call.Status);
-        var table = new TableClient(stack.Azurite.ConnectionString, StorageNames.InboxTable);
-        var left = await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {session.UserId.ToString("D")}")).CountAsync();
-        Assert.Equal(0, left);
+        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM inbox_entries WHERE user_id = @userId", new { session.UserId }));
     }
 
     /// <summary>Entries a minute apart, oldest first, of every kind in turn.</summary>

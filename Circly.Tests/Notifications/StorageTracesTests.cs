@@ -1,5 +1,4 @@
 using System.Net;
-using Azure.Data.Tables;
 using Circly.Core.Storage;
 using Circly.Tests.Infrastructure;
 using Circly.Tests.Polls;
@@ -9,7 +8,7 @@ using Npgsql;
 namespace Circly.Tests.Notifications;
 
 /// <summary>
-/// What votes leave in Storage and in pushes: no push follows the last vote, no reminder says who
+/// What votes leave in Storage, in the inbox and in pushes: no push follows the last vote, no reminder says who
 /// had not voted, and a deleted account leaves nothing behind. Each test runs the closing and
 /// reminder timers, so each has a database of its own.
 /// </summary>
@@ -81,9 +80,11 @@ public sealed class StorageTracesTests(CirclyStack stack, PushStack push)
         var inboxes = new List<string>();
         foreach (var member in circle.Members)
         {
-            var entries = await Entities(StorageNames.InboxTable, $"PartitionKey eq '{member.UserId:D}' and RowKey lt '~'");
-            inboxes.Add(string.Join("|", entries.Where(e => e.GetGuid("PollId") == pollId && e.GetString("Type") != Circly.Core.Notifications.NotificationTypes.PollCreated)
-                .Select(e => $"{e.GetString("Type")}:{e.GetString("Title")}:{e.GetString("Body")}").Order()));
+            var entries = await connection.QueryAsync<string>("""
+                SELECT type || ':' || title || ':' || body FROM inbox_entries
+                WHERE user_id = @userId AND poll_id = @pollId AND type <> @created ORDER BY 1
+                """, new { member.UserId, pollId, created = Circly.Core.Notifications.NotificationTypes.PollCreated });
+            inboxes.Add(string.Join("|", entries));
         }
         Assert.Single(inboxes.Distinct());
         Assert.Contains(Reminder, inboxes[0]);
@@ -118,16 +119,15 @@ public sealed class StorageTracesTests(CirclyStack stack, PushStack push)
         // The ticket waiting for its receipt holds the token; its owner key marks the user's claims.
         var ownerKey = await connection.QuerySingleAsync<string>("SELECT owner_key FROM push_claims WHERE receipt_token = @token", new { token = tokens[leaving.UserId] });
         Assert.False(string.IsNullOrEmpty(ownerKey));
-        Assert.NotEmpty(await Entities(StorageNames.InboxTable, $"PartitionKey eq '{leaving.UserId:D}'"));
+        const string inboxOfLeaving = "SELECT count(*) FROM inbox_entries WHERE user_id = @UserId";
+        Assert.NotEqual(0, await connection.ExecuteScalarAsync<int>(inboxOfLeaving, new { leaving.UserId }));
 
         Assert.Equal(HttpStatusCode.OK, (await app.Client.DeleteAsync("/v1/users/me", leaving.AccessToken)).Status);
 
-        Assert.Empty(await Entities(StorageNames.InboxTable, $"PartitionKey eq '{leaving.UserId:D}'"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>(inboxOfLeaving, new { leaving.UserId }));
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM push_claims WHERE owner_key = @ownerKey", new { ownerKey }));
         Assert.DoesNotContain(await ClaimRowsAsync(connection), row => row.Contains(tokens[leaving.UserId], StringComparison.Ordinal)
             || row.Contains(leaving.UserId.ToString(), StringComparison.OrdinalIgnoreCase));
-        Assert.DoesNotContain(await Entities(StorageNames.InboxTable), e => ValuesOf(e).Any(v => v?.ToString() is { } text
-            && (text.Contains(tokens[leaving.UserId], StringComparison.Ordinal) || text.Contains(leaving.UserId.ToString(), StringComparison.OrdinalIgnoreCase))));
     }
 
     /// <summary>Every push_claims row as one text (its JSON), to look for traces in any column.</summary>
@@ -181,18 +181,5 @@ public sealed class StorageTracesTests(CirclyStack stack, PushStack push)
         await Eventually.TrueAsync(async () => !await outbox.ExistsAsync() || (await outbox.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0,
             TimeSpan.FromSeconds(30), "outbox-events to be empty");
         await push.WaitUntilQueueIsEmptyAsync();
-    }
-
-    private static ICollection<object> ValuesOf(TableEntity entity) => ((IDictionary<string, object>)entity).Values;
-
-    private async Task<List<TableEntity>> Entities(string table, string? filter = null)
-    {
-        var client = new TableClient(push.Azurite.ConnectionString, table);
-        var found = new List<TableEntity>();
-        await foreach (var entity in client.QueryAsync<TableEntity>(filter))
-        {
-            found.Add(entity);
-        }
-        return found;
     }
 }

@@ -6,8 +6,9 @@ namespace Circly.Bench;
 /// CPU time used by the API process and by the PostgreSQL server (the postmaster's children: the
 /// connections' backends and the background processes), from /proc. CPU per request is steadier
 /// than throughput on a shared machine: other people's work slows both, but adds to neither.
+/// Azurite's process too, when its id is known (the fan-out's Storage cost).
 /// </summary>
-public sealed class CpuMeter(int apiPid, int postgresPid)
+public sealed class CpuMeter(int apiPid, int postgresPid, int azuritePid = 0)
 {
     private const double MsPerTick = 10; // USER_HZ is 100 on Linux
 
@@ -36,8 +37,8 @@ public sealed class CpuMeter(int apiPid, int postgresPid)
         return (api, postgres);
     }
 
-    /// <summary>CPU ms one process has used so far (0 when it is gone or unknown): Azurite, a single node process.</summary>
-    public static double ProcessMs(int pid) => pid > 0 && Read(pid) is { } stat ? stat.Ticks * MsPerTick : 0;
+    /// <summary>CPU ms of the Azurite process so far; null when its id is not known.</summary>
+    public double? AzuriteMs() => azuritePid > 0 && Read(azuritePid) is { } stat ? stat.Ticks * MsPerTick : null;
 
     private static (int Parent, long Ticks)? Read(int pid)
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Circly.Core.Storage;
 using Dapper;
@@ -19,7 +18,7 @@ public sealed record DeliveryCount(int Expected, int Delivered, int Missing, int
 /// <summary>
 /// Reads what a fault did: each recipient's pushes at the Expo test server (by token and poll), the
 /// failures the push sender recorded (claims whose ticket is an error, rejected or unknown, and
-/// batches in the poison queue), the inbox entries, and the outbox rows.
+/// batches in the poison queue), the inbox entries (PostgreSQL), and the outbox rows.
 /// </summary>
 public sealed class FaultProbe(NpgsqlDataSource db, string storage, ExpoBenchServer expo)
 {
@@ -107,24 +106,16 @@ public sealed class FaultProbe(NpgsqlDataSource db, string storage, ExpoBenchSer
         return (failed, sending);
     }
 
+    /// <summary>Recipients without the inbox entry of their poll's event (inbox_entries, in PostgreSQL since issue 17).</summary>
     private async Task<int> InboxMissingAsync(IReadOnlyList<Recipient> recipients, IReadOnlyDictionary<Guid, OutboxRow> eventOfPoll)
     {
-        var inbox = new TableClient(storage, StorageNames.InboxTable);
-        var missing = 0;
-        await Parallel.ForEachAsync(recipients.GroupBy(r => r.UserId), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (user, token) =>
-        {
-            var have = new HashSet<Guid>();
-            await foreach (var entry in inbox.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {user.Key.ToString("D")}"), select: ["EventId"], cancellationToken: token))
-            {
-                if (entry.GetGuid("EventId") is { } id)
-                {
-                    have.Add(id);
-                }
-            }
-            var lacking = user.Count(r => !eventOfPoll.TryGetValue(r.PollId, out var e) || !have.Contains(e.Id));
-            Interlocked.Add(ref missing, lacking);
-        });
-        return missing;
+        var known = recipients.Where(r => eventOfPoll.ContainsKey(r.PollId)).ToList();
+        await using var connection = await db.OpenConnectionAsync();
+        var present = await connection.ExecuteScalarAsync<int>("""
+            SELECT count(*)::int FROM unnest(@users, @events) AS r (user_id, event_id)
+            WHERE EXISTS (SELECT 1 FROM inbox_entries i WHERE i.user_id = r.user_id AND i.event_id = r.event_id)
+            """, new { users = known.Select(r => r.UserId).ToArray(), events = known.Select(r => eventOfPoll[r.PollId].Id).ToArray() });
+        return recipients.Count - present;
     }
 
     /// <summary>

@@ -82,7 +82,8 @@ internal static class BenchRun
         using var client = LoadGenerator.CreateClient(settings.ApiUrl);
         var http = new LoadGenerator(client)
         {
-            Cpu = new CpuMeter(settings.ApiPid, int.TryParse(Environment.GetEnvironmentVariable("BENCH_PG_PID"), out var postgresPid) ? postgresPid : 0),
+            Cpu = new CpuMeter(settings.ApiPid, int.TryParse(Environment.GetEnvironmentVariable("BENCH_PG_PID"), out var postgresPid) ? postgresPid : 0,
+                int.TryParse(Environment.GetEnvironmentVariable("BENCH_AZURITE_PID"), out var azuritePid) ? azuritePid : 0),
         };
         var report = new Report { ApiPid = settings.ApiPid };
         var data = new DataLoader(db, http, progress);
@@ -122,11 +123,14 @@ internal static class BenchRun
                 case "fanout":
                     await scenarioRunner.FanOutAsync(expo, pacing: 0);
                     break;
+                case "inbox":
+                    await new InboxWriteCost(db, Env("BENCH_STORAGE"), http.Cpu, report, progress).RunAsync(recipients: 10_000);
+                    break;
                 case "fanout-paced":
                     await scenarioRunner.FanOutAsync(expo, pacing: int.Parse(Env("Expo__MaxPerSecond"), CultureInfo.InvariantCulture));
                     break;
                 default:
-                    await Console.Error.WriteLineAsync($"unknown scenario {scenario}; known: {string.Join(' ', All)}");
+                    await Console.Error.WriteLineAsync($"unknown scenario {scenario}; known: {string.Join(' ', All)} inbox");
                     return 2;
             }
         }

@@ -429,11 +429,8 @@ public sealed class Scenarios(BenchSettings settings, NpgsqlDataSource db, LoadG
         expo.Polls.Clear();
         expo.Polls.UnionWith(polls.Select(p => p.Poll.ToString()));
         await progress.StatusAsync($"closing {circles.Count} polls in circles with {recipients:N0} members");
-        // CPU of the API, PostgreSQL and Azurite from the timer call to the last push: per push, the
-        // figure that compares stores on a shared machine (where the claims live moves their cost).
-        var azuritePid = int.TryParse(Environment.GetEnvironmentVariable("BENCH_AZURITE_PID"), out var pid) ? pid : 0;
-        var cpuAtStart = http.Cpu?.Snapshot();
-        var azuriteAtStart = CpuMeter.ProcessMs(azuritePid);
+        var cpuBefore = http.Cpu?.Snapshot();
+        var azuriteBefore = http.Cpu?.AzuriteMs();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var started = DateTime.UtcNow;
         var (status, body, response) = await http.SendAsync(new BenchRequest(HttpMethod.Post, "/admin/functions/ClosePolls", null, "{}"), CancellationToken.None);
@@ -467,18 +464,16 @@ public sealed class Scenarios(BenchSettings settings, NpgsqlDataSource db, LoadG
             await progress.StatusAsync($"fan-out: {expo.Messages:N0}/{recipients:N0} pushes received, {expo.TooMany} answered 429, {watch.Elapsed.TotalSeconds:0}s");
         }
         await sweep;
-        var cpu = "";
-        if (cpuAtStart is { } atStart && http.Cpu?.Snapshot() is { } atEnd && expo.Messages > 0)
-        {
-            var azurite = CpuMeter.ProcessMs(azuritePid) - azuriteAtStart;
-            cpu = string.Create(CultureInfo.InvariantCulture,
-                $"{(atEnd.ApiMs - atStart.ApiMs) / expo.Messages:0.00} / {(atEnd.PostgresMs - atStart.PostgresMs) / expo.Messages:0.00} per push (Azurite {azurite / expo.Messages:0.00})");
-        }
         var seconds = Math.Max(0.001, (expo.LastMessageAt - started).TotalSeconds);
         var rate = expo.Messages / seconds;
+        // CPU per push over the whole fan-out (timer, outbox, inbox, push sender), Azurite's among the notes.
+        var pushes = Math.Max(1, expo.Messages);
+        var cpuAfter = http.Cpu?.Snapshot();
+        var cpu = cpuBefore is { } b && cpuAfter is { } a ? string.Create(CultureInfo.InvariantCulture, $"{(a.ApiMs - b.ApiMs) / pushes:0.00} / {(a.PostgresMs - b.PostgresMs) / pushes:0.00}") : "";
+        var azurite = azuriteBefore is { } z0 && http.Cpu?.AzuriteMs() is { } z1 ? string.Create(CultureInfo.InvariantCulture, $"; Azurite CPU {(z1 - z0) / pushes:0.00} ms per push") : "";
         var what = pacing == 0 ? "Expo pacing off (Expo__MaxPerSecond=0)" : $"Expo pacing on (Expo__MaxPerSecond={pacing}, server 429s above {pacing}/s)";
         report.AddRow(string.Create(CultureInfo.InvariantCulture,
-            $"| 4. fan-out | {what}: {circles.Count} polls closing in circles totalling {recipients:N0} members | {rate:0} pushes/s ({expo.Messages:N0} in {seconds:0.0} s, busiest second {expo.BusiestSecond}) | | | | {recipients - expo.Messages} missing, {expo.TooMany} calls answered 429, {expo.Others} pushes of earlier events; timer call {timerSeconds:0.0} s, first push at {(expo.FirstMessageAt - started).TotalSeconds:0.0} s | {report.Vm("VmHWM")} | {cpu} |"));
+            $"| 4. fan-out | {what}: {circles.Count} polls closing in circles totalling {recipients:N0} members | {rate:0} pushes/s ({expo.Messages:N0} in {seconds:0.0} s, busiest second {expo.BusiestSecond}) | | | | {recipients - expo.Messages} missing, {expo.TooMany} calls answered 429, {expo.Others} pushes of earlier events; timer call {timerSeconds:0.0} s, first push at {(expo.FirstMessageAt - started).TotalSeconds:0.0} s{azurite} | {report.Vm("VmHWM")} | {cpu} (per push) |"));
         await progress.StepAsync($"fan-out: {expo.Messages:N0} pushes in {seconds:0.0} s = {rate:0}/s, {expo.TooMany} 429s");
         expo.Limit = 0;
     }

@@ -4,7 +4,7 @@
 // The app's user-assigned identity gets exactly:
 //   Storage Blob Data Owner        (storage)           Functions host: blob leases, timer schedule state, Flex deployment package; result cards
 //   Storage Queue Data Contributor (storage)           queue triggers and the outbox dispatcher
-//   Storage Table Data Contributor (storage)           rate limits, notification inbox, push tickets
+//   Storage Table Data Contributor (storage)           push claims and tickets
 //   Key Vault Secrets User         (key vault)         Key Vault references in app settings
 //   Monitoring Metrics Publisher   (app insights)      Entra ID (AAD) authenticated telemetry
 // The deploying user (principalId, optional) gets:

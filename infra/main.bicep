@@ -315,7 +315,6 @@ var queueNames = [
   'push-batches-poison'
 ]
 var tableNames = [
-  'pushtickets'
 ]
 
 var databaseName = 'circly'

@@ -68,7 +68,7 @@ public sealed partial class NotificationFanOut
         var wanting = preferences.Values.Where(p => DeliveryRules.Wants(p, text.Type) && !DeliveryRules.IsQuietNow(p, now)).ToList();
         IReadOnlyList<UserPushToken> tokens = wanting.Count == 0 ? [] : await _users.GetActivePushTokensAsync(wanting.Select(p => p.UserId).ToList(), cancellationToken);
         var withDevice = tokens.Select(t => t.UserId).ToHashSet();
-        var underCap = await _settings.TryConsumeDailyPushAsync(wanting.Where(p => withDevice.Contains(p.UserId)).ToList(), now, cancellationToken);
+        var underCap = await _settings.TryConsumeDailyPushAsync(wanting.Where(p => withDevice.Contains(p.UserId)).ToList(), message.EventId, now, cancellationToken);
 
         var data = new Dictionary<string, string>
         {

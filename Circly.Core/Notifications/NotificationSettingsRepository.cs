@@ -92,27 +92,38 @@ internal sealed class NotificationSettingsRepository(NpgsqlDataSource dataSource
     }
 
     /// <summary>
-    /// Counts one push per user on their local day, unless that makes more than their cap: one
-    /// statement for the whole batch, atomic under concurrency (the conflicting row is locked and
-    /// re-checked). Rows are taken in user order so concurrent batches cannot deadlock. Returns the
-    /// users whose push was counted.
+    /// Counts one push of this event per user on their local day, unless that makes more than their
+    /// cap: one statement for the whole batch, atomic under concurrency (the conflicting row is locked
+    /// and re-checked). Rows are taken in user order so concurrent batches cannot deadlock. A user for
+    /// whom this event was counted before (on any day still kept: a re-run may cross midnight) is
+    /// not counted again and is returned as counted, so a re-run fan-out pushes the same people (the
+    /// claims send nothing twice) without spending their cap again. Returns the users whose push counts.
     /// </summary>
-    public async Task<IReadOnlyList<Guid>> ConsumeDailyAsync(Guid[] userIds, DateOnly[] localDates, int[] caps, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Guid>> ConsumeDailyAsync(Guid eventId, Guid[] userIds, DateOnly[] localDates, int[] caps, CancellationToken cancellationToken)
     {
         const string sql = """
             WITH wanted AS (
                 SELECT * FROM unnest(@userIds::uuid[], @localDates::date[], @caps::int[]) AS w (user_id, local_date, cap)
+            ), counted_before AS (
+                SELECT DISTINCT c.user_id FROM notification_daily_counts c JOIN wanted w ON w.user_id = c.user_id
+                WHERE @eventId = ANY (c.event_ids)
+            ), counted_now AS (
+                INSERT INTO notification_daily_counts AS c (user_id, local_date, pushes, event_ids)
+                SELECT w.user_id, w.local_date, 1, ARRAY[@eventId] FROM wanted w
+                WHERE w.cap > 0 AND EXISTS (SELECT 1 FROM user_time_zones z WHERE z.user_id = w.user_id)
+                  AND NOT EXISTS (SELECT 1 FROM counted_before b WHERE b.user_id = w.user_id)
+                ORDER BY w.user_id
+                ON CONFLICT (user_id, local_date) DO UPDATE SET pushes = c.pushes + 1, event_ids = c.event_ids || excluded.event_ids
+                WHERE c.pushes < (SELECT w.cap FROM wanted w WHERE w.user_id = excluded.user_id AND w.local_date = excluded.local_date)
+                  AND NOT (@eventId = ANY (c.event_ids))
+                RETURNING c.user_id
             )
-            INSERT INTO notification_daily_counts AS c (user_id, local_date, pushes)
-            SELECT w.user_id, w.local_date, 1 FROM wanted w
-            WHERE w.cap > 0 AND EXISTS (SELECT 1 FROM user_time_zones z WHERE z.user_id = w.user_id)
-            ORDER BY w.user_id
-            ON CONFLICT (user_id, local_date) DO UPDATE SET pushes = c.pushes + 1
-            WHERE c.pushes < (SELECT w.cap FROM wanted w WHERE w.user_id = excluded.user_id AND w.local_date = excluded.local_date)
-            RETURNING c.user_id
+            SELECT user_id FROM counted_before
+            UNION ALL
+            SELECT user_id FROM counted_now
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<Guid>(new CommandDefinition(sql, new { userIds, localDates, caps }, cancellationToken: cancellationToken))).AsList();
+        return (await connection.QueryAsync<Guid>(new CommandDefinition(sql, new { eventId, userIds, localDates, caps }, cancellationToken: cancellationToken))).AsList();
     }
 
     /// <summary>Housekeeping: counters of days that ended everywhere on Earth are no longer consulted.</summary>

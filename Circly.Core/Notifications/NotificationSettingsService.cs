@@ -89,11 +89,13 @@ public sealed partial class NotificationSettingsService
     }
 
     /// <summary>
-    /// Counts one push for each recipient on their own local day and returns those still within
-    /// their MaxPerDay (the others must not be pushed this time). One atomic statement for the
-    /// whole batch: concurrent fan-outs can never push a user past their cap.
+    /// Counts one push of <paramref name="eventId"/> for each recipient on their own local day and
+    /// returns those still within their MaxPerDay (the others must not be pushed this time). One
+    /// atomic statement for the whole batch: concurrent fan-outs can never push a user past their
+    /// cap. Idempotent per event: a fan-out run again (a redelivered event) gets the recipients the
+    /// first run counted back without counting them twice.
     /// </summary>
-    public async Task<IReadOnlySet<Guid>> TryConsumeDailyPushAsync(IReadOnlyCollection<DeliveryPreferences> recipients, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<Guid>> TryConsumeDailyPushAsync(IReadOnlyCollection<DeliveryPreferences> recipients, Guid eventId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var unique = recipients.DistinctBy(r => r.UserId).OrderBy(r => r.UserId).ToList();
         if (unique.Count == 0)
@@ -101,6 +103,7 @@ public sealed partial class NotificationSettingsService
             return new HashSet<Guid>();
         }
         var counted = await _repository.ConsumeDailyAsync(
+            eventId,
             unique.Select(r => r.UserId).ToArray(),
             unique.Select(r => DeliveryRules.LocalDate(r, now)).ToArray(),
             unique.Select(r => r.MaxPerDay).ToArray(),

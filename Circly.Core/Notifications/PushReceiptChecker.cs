@@ -10,7 +10,7 @@ public sealed record PushReceiptReport(int Checked, int Ok, IReadOnlyDictionary<
 /// <summary>
 /// The receipt timer's work: tickets older than ReceiptDelay are looked up at Expo in calls of at
 /// most 1000 ids; DeviceNotRegistered deactivates the device; other errors are counted and logged;
-/// each checked ticket leaves the index. Receipts not ready yet stay for the next run.
+/// each checked ticket leaves the index (its claim is marked and its token forgotten). Receipts not ready yet stay for the next run.
 /// </summary>
 public sealed partial class PushReceiptChecker
 {

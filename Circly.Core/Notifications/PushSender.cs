@@ -9,8 +9,8 @@ namespace Circly.Core.Notifications;
 public sealed record PushBatchReport(int Messages, int AlreadySent, int Accepted, int TicketErrors, int Rejected, int Unknown, int Deactivated);
 
 /// <summary>
-/// Sends one push batch to Expo: claims each (event, device) first so that nothing is pushed twice,
-/// takes permits from the shared per-second budget, retries 429/5xx in process with back-off and
+/// Sends one push batch to Expo: takes permits from the shared per-second budget, claims each
+/// (event, device) of the chunk it may send so that nothing is pushed twice, retries 429/5xx in process with back-off and
 /// then gives the unsent rest back to the queue, stores the tickets and deactivates devices Expo
 /// no longer knows.
 /// </summary>
@@ -42,32 +42,46 @@ public sealed partial class PushSender
         _logger = logger;
     }
 
-    /// <summary>Throws when Expo stays unavailable (the queue retries the message) or the batch is invalid (poison).</summary>
+    /// <summary>
+    /// Throws when Expo stays unavailable (the queue retries the message) or the batch is invalid (poison).
+    /// Each chunk is claimed just before its Expo call, after its permits are taken: a sender that dies
+    /// while it waits for the budget leaves nothing claimed and unsent, only the call in flight in doubt.
+    /// </summary>
     public async Task<PushBatchReport> SendAsync(PushBatch batch, CancellationToken cancellationToken)
     {
         PushBatches.Validate(batch);
-        var unique = batch.Messages.DistinctBy(m => m.Token, StringComparer.Ordinal).ToList();
-        var pending = new List<PushClaim>(await _tickets.ClaimAsync(batch, unique, _clock.GetUtcNow(), cancellationToken));
-        int accepted = 0, ticketErrors = 0, rejected = 0, unknown = 0, deactivated = 0, failures = 0;
-        var alreadySent = unique.Count - pending.Count;
-        if (alreadySent > 0)
-        {
-            LogAlreadySent(_logger, batch.EventId, alreadySent, unique.Count);
-        }
+        var distinct = batch.Messages.DistinctBy(m => m.Token, StringComparer.Ordinal).ToList();
+        var waiting = await _tickets.UnclaimedAsync(batch, distinct, cancellationToken);
+        // Claimed by this call and not sent yet: the chunk in hand, kept across Expo's retries.
+        var held = new List<PushClaim>();
+        int alreadySent = distinct.Count - waiting.Count, accepted = 0, ticketErrors = 0, rejected = 0, unknown = 0, deactivated = 0, failures = 0;
 
-        while (pending.Count > 0)
+        while (held.Count > 0 || waiting.Count > 0)
         {
             int permits;
             try
             {
-                permits = await TakePermitsAsync(pending.Count, cancellationToken);
+                permits = await TakePermitsAsync(held.Count > 0 ? held.Count : waiting.Count, cancellationToken);
             }
             catch (OperationCanceledException)
             {
-                await _tickets.ReleaseAsync(pending, CancellationToken.None);
+                await _tickets.ReleaseAsync(held, CancellationToken.None);
                 throw;
             }
-            var chunk = pending.GetRange(0, permits);
+            if (held.Count == 0)
+            {
+                var next = waiting.GetRange(0, permits);
+                waiting.RemoveRange(0, permits);
+                // Not cancellable: a claim the database took must reach the list this call releases or records.
+                var claims = await _tickets.ClaimAsync(batch, next, _clock.GetUtcNow(), CancellationToken.None);
+                alreadySent += next.Count - claims.Count;
+                held.AddRange(claims);
+                if (held.Count == 0)
+                {
+                    continue;
+                }
+            }
+            var chunk = held.GetRange(0, Math.Min(permits, held.Count));
             ExpoCall<ExpoSendResponse> call;
             try
             {
@@ -76,14 +90,14 @@ public sealed partial class PushSender
             catch (OperationCanceledException)
             {
                 // Shutting down: the chunk in flight may have gone out; the rest goes back to the queue.
-                await _tickets.ReleaseAsync(pending.Skip(permits), CancellationToken.None);
+                await _tickets.ReleaseAsync(held.Skip(chunk.Count), CancellationToken.None);
                 throw;
             }
             switch (call.Outcome)
             {
                 case ExpoOutcome.Success when call.Value!.Data is { } data && data.Count == chunk.Count:
                     var outcomes = chunk.Select((claim, i) => ToOutcome(claim, data[i])).ToList();
-                    await _tickets.RecordAsync(outcomes, _clock.GetUtcNow(), CancellationToken.None);
+                    await _tickets.RecordAsync(outcomes, CancellationToken.None);
                     accepted += outcomes.Count(o => o.Status == PushTicketStatus.Ok);
                     ticketErrors += outcomes.Count(o => o.Status == PushTicketStatus.Error);
                     deactivated += await DeactivateAsync(outcomes, cancellationToken);
@@ -95,7 +109,7 @@ public sealed partial class PushSender
                     break;
                 case ExpoOutcome.Rejected:
                     // Expo refused the request as such: sending it again cannot help, so the claims stay.
-                    await _tickets.RecordAsync(chunk.Select(c => new TicketOutcome(c, PushTicketStatus.Rejected, null, call.Problem)).ToList(), _clock.GetUtcNow(), CancellationToken.None);
+                    await _tickets.RecordAsync(chunk.Select(c => new TicketOutcome(c, PushTicketStatus.Rejected, null, call.Problem)).ToList(), CancellationToken.None);
                     rejected += chunk.Count;
                     _metrics.RecordFailed(chunk.Count, "rejected");
                     LogRejected(_logger, batch.EventId, chunk.Count, call.StatusCode ?? 0, call.Problem ?? "");
@@ -105,11 +119,13 @@ public sealed partial class PushSender
                     var delay = Backoff.Delay(failures, _options.RetryBaseDelay, call.RetryAfter);
                     if (failures >= _options.SendAttempts || delay > _options.MaxRetryDelay)
                     {
-                        // Only what Expo certainly did not accept is given back for the queue's retry.
-                        await _tickets.ReleaseAsync(pending, CancellationToken.None);
-                        _metrics.RecordRetried(pending.Count, "queue");
-                        LogGivingBack(_logger, batch.EventId, pending.Count, call.StatusCode ?? 0, call.Problem ?? "", failures);
-                        throw new ExpoUnavailableException($"Expo answered {call.Problem} {failures} times; {pending.Count} notifications go back to the queue.");
+                        // Only what Expo certainly did not accept is given back for the queue's retry
+                        // (the unclaimed rest was never claimed).
+                        await _tickets.ReleaseAsync(held, CancellationToken.None);
+                        var givenBack = held.Count + waiting.Count;
+                        _metrics.RecordRetried(givenBack, "queue");
+                        LogGivingBack(_logger, batch.EventId, givenBack, call.StatusCode ?? 0, call.Problem ?? "", failures);
+                        throw new ExpoUnavailableException($"Expo answered {call.Problem} {failures} times; {givenBack} notifications go back to the queue.");
                     }
                     _metrics.RecordRetried(chunk.Count, "backoff");
                     LogRetrying(_logger, batch.EventId, call.StatusCode ?? 0, call.Problem ?? "", (int)delay.TotalMilliseconds);
@@ -119,20 +135,24 @@ public sealed partial class PushSender
                     }
                     catch (OperationCanceledException)
                     {
-                        await _tickets.ReleaseAsync(pending, CancellationToken.None);
+                        await _tickets.ReleaseAsync(held, CancellationToken.None);
                         throw;
                     }
                     continue;
                 default:
                     // Timed out, cut off or unreadable: Expo may have sent these. At most once per device,
                     // so they are not sent again; their claims stay as "unknown".
-                    await _tickets.RecordAsync(chunk.Select(c => new TicketOutcome(c, PushTicketStatus.Unknown, null, call.Problem)).ToList(), _clock.GetUtcNow(), CancellationToken.None);
+                    await _tickets.RecordAsync(chunk.Select(c => new TicketOutcome(c, PushTicketStatus.Unknown, null, call.Problem)).ToList(), CancellationToken.None);
                     unknown += chunk.Count;
                     _metrics.RecordFailed(chunk.Count, "unknown");
                     LogUnknown(_logger, batch.EventId, chunk.Count, call.Problem ?? "");
                     break;
             }
-            pending.RemoveRange(0, permits);
+            held.RemoveRange(0, chunk.Count);
+        }
+        if (alreadySent > 0)
+        {
+            LogAlreadySent(_logger, batch.EventId, alreadySent, distinct.Count);
         }
         return new PushBatchReport(batch.Messages.Count, alreadySent, accepted, ticketErrors, rejected, unknown, deactivated);
     }

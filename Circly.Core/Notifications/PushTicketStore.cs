@@ -1,100 +1,43 @@
-using System.Globalization;
-using Azure;
-using Azure.Data.Tables;
-using Circly.Core.Storage;
+using Circly.Core.Database;
+using Dapper;
+using Npgsql;
 
 namespace Circly.Core.Notifications;
 
 /// <summary>
-/// A claim on sending one event to one device, and later its ticket and receipt. PartitionKey
-/// "c-{event day yyyyMMdd}-{eventId}", RowKey a keyed hash of the token: inserting it fails when it
-/// exists, which is what makes a redelivered or concurrently processed batch skip what was already
-/// (being) sent. No user id and no token: OwnerKey is a keyed hash of the user, for account deletion.
-/// The day prefix lets the cleanup drop expired claims by PartitionKey range.
+/// All SQL on push_claims: a claim on sending one event to one device, later its ticket and receipt
+/// (migration 0055). The primary key (event, device) makes a claim fail when one exists, which is
+/// what makes a redelivered, re-run or concurrently processed batch skip what was already (being)
+/// sent. In PostgreSQL, not Table Storage, so that the dedupe is as durable as the outbox event it
+/// belongs to (issue 17). No user id and no token but while a receipt is due (see the migration).
+/// Every write is one statement for a whole chunk (unnest), never one round trip per device.
 /// </summary>
-internal sealed class PushClaimEntity : ITableEntity
+internal sealed class PushTicketStore(NpgsqlDataSource dataSource, PushKeys keys)
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
-    public Guid BatchId { get; set; }
-    public string OwnerKey { get; set; } = "";
-    /// <summary>sending, ok, error, rejected, unknown.</summary>
-    public string Status { get; set; } = PushTicketStatus.Sending;
-    public string? TicketId { get; set; }
-    public string? Error { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
-    public string? ReceiptStatus { get; set; }
-    public string? ReceiptError { get; set; }
-    public DateTimeOffset? ReceiptCheckedAt { get; set; }
-}
-
-/// <summary>
-/// A ticket waiting for its receipt. PartitionKey "r-yyyyMMddHHmm" of its creation (UTC), RowKey
-/// the ticket id: the receipt timer reads one PartitionKey range up to "now − delay" instead of
-/// scanning the table, and deletes each entity once its receipt is in. It holds the token (a
-/// DeviceNotRegistered receipt deactivates it) but no user id; OwnerKey as on the claim.
-/// </summary>
-internal sealed class PushReceiptDueEntity : ITableEntity
-{
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
-    public string ClaimPartition { get; set; } = "";
-    public string ClaimRow { get; set; } = "";
-    public string OwnerKey { get; set; } = "";
-    public string Token { get; set; } = "";
-    public DateTimeOffset CreatedAt { get; set; }
-}
-
-internal static class PushTicketStatus
-{
-    public const string Sending = "sending";
-    public const string Ok = "ok";
-    public const string Error = "error";
-    public const string Rejected = "rejected";
-    public const string Unknown = "unknown";
-    public const string Expired = "expired";
-}
-
-/// <summary>A message this instance claimed and may now send.</summary>
-internal sealed record PushClaim(PushMessage Message, string PartitionKey, string RowKey, DateTimeOffset ClaimedAt);
-
-/// <summary>What Expo answered for one claimed message.</summary>
-internal sealed record TicketOutcome(PushClaim Claim, string Status, string? TicketId, string? Error);
-
-/// <summary>A ticket whose receipt is due.</summary>
-internal sealed record DueTicket(string PartitionKey, string TicketId, string ClaimPartition, string ClaimRow, string Token, DateTimeOffset CreatedAt);
-
-/// <summary>What the receipt said (Status "ok", "error" or "expired").</summary>
-internal sealed record ReceiptOutcome(DueTicket Ticket, string Status, string? Error);
-
-/// <summary>The pushtickets table: claims, tickets, and the index of tickets awaiting receipts.</summary>
-internal sealed class PushTicketStore(StorageClients storage, PushKeys keys)
-{
-    private const string ClaimPrefix = "c-";
-    private const string DuePrefix = "r-";
-    private const int MaxTransaction = 100;
-
-    private readonly TableClient _table = storage.Table(StorageNames.PushTicketsTable);
-
-    /// <summary>The event's day (UTC) first: every delivery of one event lands in the same partition, and old ones sort first.</summary>
-    public static string ClaimPartitionOf(PushBatch batch) =>
-        ClaimPrefix + ClaimDayOf(batch.EventCreatedAt) + "-" + batch.EventId.ToString("N");
-
-    public string ClaimRowOf(string token) => keys.OfToken(token);
-
-    private static string ClaimDayOf(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-
-    private static string DuePartitionOf(DateTimeOffset createdAt) => DuePrefix + createdAt.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+    /// <summary>The timer reads due tickets in pages of this many (keyset), so a backlog never sits in memory.</summary>
+    private const int DuePage = 1000;
 
     /// <summary>
-    /// Claims each (event, token): in one transaction when none exists yet (the usual case), else one
-    /// insert each. Returns the messages this call claimed, in order; the others were claimed before.
+    /// The messages of the batch not claimed yet: one index read, so that a redelivered batch takes
+    /// no permits of the shared budget for pushes that went out before. Claiming still decides.
+    /// </summary>
+    public async Task<List<PushMessage>> UnclaimedAsync(PushBatch batch, IReadOnlyList<PushMessage> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0)
+        {
+            return [];
+        }
+        const string sql = "SELECT device_key FROM push_claims WHERE event_id = @eventId AND device_key = ANY(@deviceKeys)";
+        var deviceKeys = messages.Select(m => keys.OfToken(m.Token)).ToArray();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var claimed = (await connection.QueryAsync<string>(new CommandDefinition(sql, new { eventId = batch.EventId, deviceKeys }, cancellationToken: cancellationToken)))
+            .ToHashSet(StringComparer.Ordinal);
+        return claimed.Count == 0 ? [.. messages] : [.. messages.Where((_, i) => !claimed.Contains(deviceKeys[i]))];
+    }
+
+    /// <summary>
+    /// Claims each (event, device) not claimed yet, in one statement. Returns the messages this call
+    /// claimed, in order; the others were claimed before (by an earlier delivery or another instance).
     /// </summary>
     public async Task<IReadOnlyList<PushClaim>> ClaimAsync(PushBatch batch, IReadOnlyList<PushMessage> messages, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -102,175 +45,150 @@ internal sealed class PushTicketStore(StorageClients storage, PushKeys keys)
         {
             return [];
         }
-        var partition = ClaimPartitionOf(batch);
-        var entities = messages.Select(message => new PushClaimEntity
-        {
-            PartitionKey = partition,
-            RowKey = ClaimRowOf(message.Token),
-            BatchId = batch.BatchId,
-            OwnerKey = keys.OfOwner(message.UserId),
-            CreatedAt = now,
-        }).ToList();
-
-        try
-        {
-            await _table.SubmitTransactionAsync(entities.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), cancellationToken);
-            return messages.Select((message, i) => new PushClaim(message, partition, entities[i].RowKey, now)).ToList();
-        }
-        catch (TableTransactionFailedException failure) when (failure.Status == 409)
-        {
-            // Some were claimed before (a redelivery, a retried fan-out): claim the rest one by one.
-        }
-
-        var claimed = await Task.WhenAll(entities.Select(async entity =>
-        {
-            try
-            {
-                await _table.AddEntityAsync(entity, cancellationToken);
-                return true;
-            }
-            catch (RequestFailedException conflict) when (conflict.Status == 409)
-            {
-                return false;
-            }
-        }));
-        return messages.Select((message, i) => (message, i)).Where(m => claimed[m.i])
-            .Select(m => new PushClaim(m.message, partition, entities[m.i].RowKey, now)).ToList();
+        const string sql = """
+            INSERT INTO push_claims (event_id, device_key, owner_key, batch_id, created_at)
+            SELECT @eventId, d.device_key, d.owner_key, @batchId, @now
+            FROM unnest(@deviceKeys::text[], @ownerKeys::text[]) AS d (device_key, owner_key)
+            ON CONFLICT (event_id, device_key) DO NOTHING
+            RETURNING device_key
+            """;
+        var deviceKeys = messages.Select(m => keys.OfToken(m.Token)).ToArray();
+        var ownerKeys = messages.Select(m => keys.OfOwner(m.UserId)).ToArray();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var claimed = (await connection.QueryAsync<string>(new CommandDefinition(sql,
+            new { eventId = batch.EventId, batchId = batch.BatchId, now, deviceKeys, ownerKeys }, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
+        return messages.Select((message, i) => (message, key: deviceKeys[i])).Where(m => claimed.Contains(m.key))
+            .Select(m => new PushClaim(m.message, batch.EventId, m.key, now)).ToList();
     }
 
-    /// <summary>Gives claims back so that the queue's retry sends them: only for messages Expo certainly did not accept.</summary>
-    public Task ReleaseAsync(IEnumerable<PushClaim> claims, CancellationToken cancellationToken) =>
-        SubmitAsync(claims.Select(c => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(c.PartitionKey, c.RowKey), ETag.All)), cancellationToken);
-
-    /// <summary>Records tickets on the claims and indexes the accepted ones for the receipt timer.</summary>
-    public Task RecordAsync(IReadOnlyList<TicketOutcome> outcomes, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives claims back so that the queue's retry sends them: only for messages Expo certainly did
+    /// not accept. Only claims still "sending" go; one that has a ticket stays whatever the caller says.
+    /// </summary>
+    public async Task ReleaseAsync(IEnumerable<PushClaim> claims, CancellationToken cancellationToken)
     {
-        var updates = outcomes.Select(o => new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(o.Claim.PartitionKey, o.Claim.RowKey)
+        var list = claims.ToList();
+        if (list.Count == 0)
         {
-            ["Status"] = o.Status,
-            ["TicketId"] = o.TicketId,
-            ["Error"] = o.Error,
-        }, ETag.All));
-        var due = outcomes.Where(o => o.Status == PushTicketStatus.Ok && IsValidKey(o.TicketId))
-            .Select(o => new TableTransactionAction(TableTransactionActionType.Add, new PushReceiptDueEntity
-            {
-                PartitionKey = DuePartitionOf(now),
-                RowKey = o.TicketId!,
-                ClaimPartition = o.Claim.PartitionKey,
-                ClaimRow = o.Claim.RowKey,
-                OwnerKey = keys.OfOwner(o.Claim.Message.UserId),
-                Token = o.Claim.Message.Token,
-                CreatedAt = now,
-            }));
-        return SubmitAsync([.. updates, .. due], cancellationToken);
+            return;
+        }
+        const string sql = """
+            DELETE FROM push_claims c
+            USING unnest(@eventIds::uuid[], @deviceKeys::text[]) AS r (event_id, device_key)
+            WHERE c.event_id = r.event_id AND c.device_key = r.device_key AND c.status = 'sending'
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql,
+            new { eventIds = list.Select(c => c.EventId).ToArray(), deviceKeys = list.Select(c => c.DeviceKey).ToArray() }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Tickets created at or before the cutoff whose receipt has not been checked: one PartitionKey range query.</summary>
+    /// <summary>
+    /// Records what Expo answered on the claims, one statement per chunk. An accepted ticket keeps
+    /// its token until its receipt is checked: that is the receipt timer's index (partial, by created_at).
+    /// </summary>
+    public async Task RecordAsync(IReadOnlyList<TicketOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        if (outcomes.Count == 0)
+        {
+            return;
+        }
+        const string sql = """
+            UPDATE push_claims c
+            SET status = o.status, ticket_id = o.ticket_id, error = o.error,
+                receipt_token = CASE WHEN o.status = 'ok' THEN o.token END
+            FROM unnest(@eventIds::uuid[], @deviceKeys::text[], @statuses::text[], @ticketIds::text[], @errors::text[], @tokens::text[])
+                AS o (event_id, device_key, status, ticket_id, error, token)
+            WHERE c.event_id = o.event_id AND c.device_key = o.device_key
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            eventIds = outcomes.Select(o => o.Claim.EventId).ToArray(),
+            deviceKeys = outcomes.Select(o => o.Claim.DeviceKey).ToArray(),
+            statuses = outcomes.Select(o => o.Status).ToArray(),
+            ticketIds = outcomes.Select(o => o.TicketId).ToArray(),
+            errors = outcomes.Select(o => o.Error).ToArray(),
+            tokens = outcomes.Select(o => o.Claim.Message.Token).ToArray(),
+        }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Accepted tickets created at or before the cutoff whose receipt has not been checked, oldest
+    /// first, read in keyset pages over the partial index: tickets completed meanwhile leave the index,
+    /// those not ready stay behind the cursor.
+    /// </summary>
     public async IAsyncEnumerable<DueTicket> DueForReceiptsAsync(DateTimeOffset cutoff, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var upper = DuePartitionOf(cutoff);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {DuePrefix} and PartitionKey le {upper} and CreatedAt le {cutoff}");
-        await foreach (var entity in _table.QueryAsync<PushReceiptDueEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        const string sql = """
+            SELECT event_id, device_key, ticket_id, receipt_token AS token, created_at
+            FROM push_claims
+            WHERE status = 'ok' AND receipt_checked_at IS NULL AND created_at <= @cutoff
+              AND (@afterTime::timestamptz IS NULL OR (created_at, event_id, device_key) > (@afterTime, @afterEvent, @afterDevice))
+            ORDER BY created_at, event_id, device_key
+            LIMIT @page
+            """;
+        DueTicket? last = null;
+        while (true)
         {
-            yield return new DueTicket(entity.PartitionKey, entity.RowKey, entity.ClaimPartition, entity.ClaimRow, entity.Token, entity.CreatedAt);
-        }
-    }
-
-    /// <summary>Marks receipts on their claims and removes the checked tickets from the index.</summary>
-    public Task CompleteReceiptsAsync(IReadOnlyList<ReceiptOutcome> outcomes, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var marks = outcomes.Select(o => new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(o.Ticket.ClaimPartition, o.Ticket.ClaimRow)
-        {
-            ["ReceiptStatus"] = o.Status,
-            ["ReceiptError"] = o.Error,
-            ["ReceiptCheckedAt"] = now,
-        }, ETag.All));
-        var deletes = outcomes.Select(o => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(o.Ticket.PartitionKey, o.Ticket.TicketId), ETag.All));
-        return SubmitAsync([.. marks, .. deletes], cancellationToken);
-    }
-
-    /// <summary>
-    /// Retention: claims of events from days before <paramref name="cutoff"/>'s day and tickets still
-    /// waiting for a receipt since before the cutoff, found by PartitionKey range alone. Returns how many went.
-    /// </summary>
-    public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
-    {
-        var claims = TableClient.CreateQueryFilter($"PartitionKey ge {ClaimPrefix} and PartitionKey lt {ClaimPrefix + ClaimDayOf(cutoff)}");
-        var dues = TableClient.CreateQueryFilter($"PartitionKey ge {DuePrefix} and PartitionKey lt {DuePartitionOf(cutoff)}");
-        return await DeleteMatchingAsync(claims, cancellationToken) + await DeleteMatchingAsync(dues, cancellationToken);
-    }
-
-    /// <summary>Account deletion: every claim and ticket of this user (found by the keyed owner hash).</summary>
-    public Task<int> DeleteOwnedByAsync(Guid userId, CancellationToken cancellationToken) =>
-        DeleteMatchingAsync(TableClient.CreateQueryFilter($"OwnerKey eq {keys.OfOwner(userId)}"), cancellationToken);
-
-    private async Task<int> DeleteMatchingAsync(string filter, CancellationToken cancellationToken)
-    {
-        var deleted = 0;
-        var keysFound = new List<TableTransactionAction>(1000);
-        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            keysFound.Add(new(TableTransactionActionType.Delete, new TableEntity(entity.PartitionKey, entity.RowKey), ETag.All));
-            if (keysFound.Count == 1000)
+            IReadOnlyList<DueTicket> page;
+            await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
             {
-                await SubmitAsync(keysFound, cancellationToken);
-                deleted += keysFound.Count;
-                keysFound.Clear();
-            }
-        }
-        await SubmitAsync(keysFound, cancellationToken);
-        return deleted + keysFound.Count;
-    }
-
-    /// <summary>
-    /// Entity-group transactions of up to 100 per partition; when one fails (an entity vanished,
-    /// say) its actions are applied one by one so the rest still lands.
-    /// </summary>
-    private async Task SubmitAsync(IEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken)
-    {
-        var chunks = actions.GroupBy(a => a.Entity.PartitionKey, StringComparer.Ordinal).SelectMany(g => g.Chunk(MaxTransaction));
-        await Task.WhenAll(chunks.Select(async chunk =>
-        {
-            try
-            {
-                await _table.SubmitTransactionAsync(chunk, cancellationToken);
-            }
-            catch (TableTransactionFailedException)
-            {
-                foreach (var action in chunk)
+                page = (await connection.QueryAsync<DueTicket>(new CommandDefinition(sql, new
                 {
-                    await ApplyOneAsync(action, cancellationToken);
-                }
+                    cutoff,
+                    afterTime = last?.CreatedAt,
+                    afterEvent = last?.EventId ?? Guid.Empty,
+                    afterDevice = last?.DeviceKey ?? "",
+                    page = DuePage,
+                }, cancellationToken: cancellationToken))).AsList();
             }
-        }));
-    }
-
-    private async Task ApplyOneAsync(TableTransactionAction action, CancellationToken cancellationToken)
-    {
-        try
-        {
-            switch (action.ActionType)
+            foreach (var ticket in page)
             {
-                case TableTransactionActionType.Add:
-                    await _table.AddEntityAsync(action.Entity, cancellationToken);
-                    break;
-                case TableTransactionActionType.UpdateMerge:
-                    await _table.UpdateEntityAsync(action.Entity, action.ETag, TableUpdateMode.Merge, cancellationToken);
-                    break;
-                case TableTransactionActionType.Delete:
-                    await _table.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, action.ETag, cancellationToken);
-                    break;
-                default:
-                    throw new NotSupportedException($"Unexpected table action {action.ActionType}.");
+                yield return ticket;
             }
-        }
-        catch (RequestFailedException gone) when (gone.Status is 404 or 409)
-        {
-            // Already deleted, or already added by an earlier attempt.
+            if (page.Count < DuePage)
+            {
+                yield break;
+            }
+            last = page[^1];
         }
     }
 
-    /// <summary>RowKeys may not hold / \ # ? or control characters.</summary>
-    private static bool IsValidKey(string? key) =>
-        !string.IsNullOrEmpty(key) && key.Length <= 512 && !key.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
+    /// <summary>Marks receipts on their claims (which takes them out of the due index) and forgets the tokens.</summary>
+    public async Task CompleteReceiptsAsync(IReadOnlyList<ReceiptOutcome> outcomes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (outcomes.Count == 0)
+        {
+            return;
+        }
+        const string sql = """
+            UPDATE push_claims c
+            SET receipt_status = r.status, receipt_error = r.error, receipt_checked_at = @now, receipt_token = NULL
+            FROM unnest(@eventIds::uuid[], @deviceKeys::text[], @statuses::text[], @errors::text[]) AS r (event_id, device_key, status, error)
+            WHERE c.event_id = r.event_id AND c.device_key = r.device_key
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            now,
+            eventIds = outcomes.Select(o => o.Ticket.EventId).ToArray(),
+            deviceKeys = outcomes.Select(o => o.Ticket.DeviceKey).ToArray(),
+            statuses = outcomes.Select(o => o.Status).ToArray(),
+            errors = outcomes.Select(o => o.Error).ToArray(),
+        }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Retention: claims (and with them tickets still waiting for a receipt) created before the
+    /// cutoff, in chunks along the created_at index. Returns how many went.
+    /// </summary>
+    public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        BatchedDelete.RunAsync(dataSource, Expired, new { cutoff }, cancellationToken);
+
+    private static readonly string Expired = BatchedDelete.Statement("push_claims", "created_at", "created_at < @cutoff");
+
+    /// <summary>Account deletion: every claim and ticket of this user (found by the keyed owner hash), in the deletion's transaction.</summary>
+    public Task<int> DeleteOwnedByAsync(Guid userId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("DELETE FROM push_claims WHERE owner_key = @ownerKey",
+            new { ownerKey = keys.OfOwner(userId) }, transaction, cancellationToken: cancellationToken));
 }

@@ -38,6 +38,7 @@ public sealed partial class ModuleBoundaryTests(CirclyStack stack)
         ["notification_settings"] = "Notifications",
         ["notification_daily_counts"] = "Notifications",
         ["inbox_entries"] = "Notifications",
+        ["push_claims"] = "Notifications",
         ["outbox_events"] = "Outbox",
         ["outbox_event_batches"] = "Outbox",
         ["rate_limit_counters"] = "RateLimiting",

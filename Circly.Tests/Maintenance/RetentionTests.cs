@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Net;
-using Azure.Data.Tables;
 using Circly.Core.Notifications;
-using Circly.Core.Storage;
 using Circly.Tests.Infrastructure;
 using Circly.Tests.Polls;
 using Dapper;
@@ -73,18 +70,14 @@ public sealed class RetentionTests(CirclyStack stack)
         var inbox = app.Get<InboxService>();
         await inbox.WriteAsync([Entry(reader.UserId, now.AddDays(-31)), Entry(reader.UserId, now.AddDays(-31).AddMinutes(1)), Entry(reader.UserId, now.AddDays(-29))], CancellationToken.None);
 
-        // Push claims of an event 3 days old and of today; tickets waiting for receipts since 3 days and since now.
-        var tickets = new TableClient(azurite.ConnectionString, StorageNames.PushTicketsTable);
-        string Day(DateTimeOffset t) => t.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        string Minute(DateTimeOffset t) => t.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
-        var oldClaim = new TableEntity($"c-{Day(now.AddDays(-3))}-{Guid.NewGuid():N}", "a1");
-        var newClaim = new TableEntity($"c-{Day(now)}-{Guid.NewGuid():N}", "a2");
-        var oldTicket = new TableEntity($"r-{Minute(now.AddDays(-3))}", "t1");
-        var newTicket = new TableEntity($"r-{Minute(now)}", "t2");
-        foreach (var entity in new[] { oldClaim, newClaim, oldTicket, newTicket })
-        {
-            await tickets.AddEntityAsync(entity);
-        }
+        // Push claims 3 days old and of today; tickets waiting for receipts since 3 days and since now.
+        await connection.ExecuteAsync("""
+            INSERT INTO push_claims (event_id, device_key, owner_key, batch_id, status, ticket_id, receipt_token, created_at)
+            VALUES (gen_random_uuid(), 'old-claim', 'o', gen_random_uuid(), 'error', NULL, NULL, now() - interval '3 days'),
+                   (gen_random_uuid(), 'new-claim', 'o', gen_random_uuid(), 'error', NULL, NULL, now()),
+                   (gen_random_uuid(), 'old-ticket', 'o', gen_random_uuid(), 'ok', 't1', 'ExponentPushToken[old]', now() - interval '3 days'),
+                   (gen_random_uuid(), 'new-ticket', 'o', gen_random_uuid(), 'ok', 't2', 'ExponentPushToken[new]', now())
+            """);
 
         using var run = await app.Client.RunFunctionAsync("Cleanup");
         Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
@@ -103,12 +96,7 @@ public sealed class RetentionTests(CirclyStack stack)
         var notifications = await app.Client.GetAsync("/v1/notifications", reader.AccessToken);
         Assert.Equal(1, notifications.Data.GetProperty("items").GetArrayLength());
         Assert.Equal(1, notifications.Data.GetProperty("unreadCount").GetInt32());
-        var ticketsLeft = new List<string>();
-        await foreach (var entity in tickets.QueryAsync<TableEntity>())
-        {
-            ticketsLeft.Add(entity.PartitionKey);
-        }
-        Assert.Equal(new[] { newClaim.PartitionKey, newTicket.PartitionKey }.Order(), ticketsLeft.Order());
+        Assert.Equal(["new-claim", "new-ticket"], await connection.QueryAsync<string>("SELECT device_key FROM push_claims ORDER BY device_key"));
     }
 
     private static InboxEntry Entry(Guid userId, DateTimeOffset createdAt) =>

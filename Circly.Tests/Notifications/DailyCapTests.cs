@@ -20,7 +20,7 @@ public sealed class DailyCapTests(CirclyStack stack)
         var allowed = new List<bool>();
         for (var i = 0; i < 5; i++)
         {
-            allowed.Add((await Settings.TryConsumeDailyPushAsync([user], Noon.AddMinutes(i), CancellationToken.None)).Contains(user.UserId));
+            allowed.Add((await Settings.TryConsumeDailyPushAsync([user], Guid.NewGuid(), Noon.AddMinutes(i), CancellationToken.None)).Contains(user.UserId));
         }
 
         Assert.Equal([true, true, true, false, false], allowed);
@@ -33,9 +33,9 @@ public sealed class DailyCapTests(CirclyStack stack)
         var user = await UserWithCapAsync(1, "Pacific/Auckland");
         var lateEvening = new DateTimeOffset(2099, 1, 15, 10, 0, 0, TimeSpan.Zero);
 
-        var first = await Settings.TryConsumeDailyPushAsync([user], lateEvening, CancellationToken.None);
-        var sameDay = await Settings.TryConsumeDailyPushAsync([user], lateEvening.AddMinutes(30), CancellationToken.None);
-        var nextDay = await Settings.TryConsumeDailyPushAsync([user], lateEvening.AddMinutes(90), CancellationToken.None);
+        var first = await Settings.TryConsumeDailyPushAsync([user], Guid.NewGuid(), lateEvening, CancellationToken.None);
+        var sameDay = await Settings.TryConsumeDailyPushAsync([user], Guid.NewGuid(), lateEvening.AddMinutes(30), CancellationToken.None);
+        var nextDay = await Settings.TryConsumeDailyPushAsync([user], Guid.NewGuid(), lateEvening.AddMinutes(90), CancellationToken.None);
 
         Assert.Contains(user.UserId, first);
         Assert.DoesNotContain(user.UserId, sameDay);
@@ -49,11 +49,29 @@ public sealed class DailyCapTests(CirclyStack stack)
         var two = await UserWithCapAsync(2);
         var none = await UserWithCapAsync(0);
 
-        var first = await Settings.TryConsumeDailyPushAsync([one, two, none], Noon, CancellationToken.None);
-        var second = await Settings.TryConsumeDailyPushAsync([one, two, none], Noon, CancellationToken.None);
+        var first = await Settings.TryConsumeDailyPushAsync([one, two, none], Guid.NewGuid(), Noon, CancellationToken.None);
+        var second = await Settings.TryConsumeDailyPushAsync([one, two, none], Guid.NewGuid(), Noon, CancellationToken.None);
 
         Assert.Equal(new[] { one.UserId, two.UserId }.Order(), first.Order());
         Assert.Equal([two.UserId], second);
+    }
+
+    [Fact]
+    public async Task AnEventCountedBeforeIsAllowedAgainWithoutSpendingTheCapTwice()
+    {
+        var user = await UserWithCapAsync(2);
+        var redelivered = Guid.NewGuid();
+
+        var first = await Settings.TryConsumeDailyPushAsync([user], redelivered, Noon, CancellationToken.None);
+        var again = await Settings.TryConsumeDailyPushAsync([user], redelivered, Noon.AddMinutes(5), CancellationToken.None);
+        var another = await Settings.TryConsumeDailyPushAsync([user], Guid.NewGuid(), Noon.AddMinutes(10), CancellationToken.None);
+        var third = await Settings.TryConsumeDailyPushAsync([user], Guid.NewGuid(), Noon.AddMinutes(15), CancellationToken.None);
+
+        // The re-run gets the user back (the claims keep the push single); the cap still has room for one more event.
+        Assert.Contains(user.UserId, first);
+        Assert.Contains(user.UserId, again);
+        Assert.Contains(user.UserId, another);
+        Assert.DoesNotContain(user.UserId, third);
     }
 
     [Fact]
@@ -67,7 +85,7 @@ public sealed class DailyCapTests(CirclyStack stack)
         }
 
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
-            Settings.TryConsumeDailyPushAsync(i % 2 == 0 ? [user, .. others] : [.. others.AsEnumerable().Reverse(), user], Noon, CancellationToken.None)));
+            Settings.TryConsumeDailyPushAsync(i % 2 == 0 ? [user, .. others] : [.. others.AsEnumerable().Reverse(), user], Guid.NewGuid(), Noon, CancellationToken.None)));
 
         Assert.Equal(5, results.Count(r => r.Contains(user.UserId)));
         Assert.All(others, o => Assert.Equal(20, results.Count(r => r.Contains(o.UserId))));
@@ -78,7 +96,7 @@ public sealed class DailyCapTests(CirclyStack stack)
     {
         var ghost = new DeliveryPreferences(Guid.NewGuid(), true, true, true, false, new TimeOnly(22, 0), new TimeOnly(7, 0), "UTC", 20);
 
-        var allowed = await Settings.TryConsumeDailyPushAsync([ghost], Noon, CancellationToken.None);
+        var allowed = await Settings.TryConsumeDailyPushAsync([ghost], Guid.NewGuid(), Noon, CancellationToken.None);
 
         Assert.Empty(allowed);
     }
@@ -88,13 +106,13 @@ public sealed class DailyCapTests(CirclyStack stack)
     {
         var user = await UserWithCapAsync(1);
         var now = DateTimeOffset.UtcNow;
-        await Settings.TryConsumeDailyPushAsync([user], now.AddDays(-5), CancellationToken.None);
-        await Settings.TryConsumeDailyPushAsync([user], now, CancellationToken.None);
+        await Settings.TryConsumeDailyPushAsync([user], Guid.NewGuid(), now.AddDays(-5), CancellationToken.None);
+        await Settings.TryConsumeDailyPushAsync([user], Guid.NewGuid(), now, CancellationToken.None);
 
         await stack.Api.Get<CleanupService>().RunAsync(CancellationToken.None);
 
-        Assert.Contains(user.UserId, await Settings.TryConsumeDailyPushAsync([user], now.AddDays(-5), CancellationToken.None));
-        Assert.DoesNotContain(user.UserId, await Settings.TryConsumeDailyPushAsync([user], now, CancellationToken.None));
+        Assert.Contains(user.UserId, await Settings.TryConsumeDailyPushAsync([user], Guid.NewGuid(), now.AddDays(-5), CancellationToken.None));
+        Assert.DoesNotContain(user.UserId, await Settings.TryConsumeDailyPushAsync([user], Guid.NewGuid(), now, CancellationToken.None));
     }
 
     private async Task<DeliveryPreferences> UserWithCapAsync(int maxPerDay, string timeZone = "UTC")

@@ -119,11 +119,9 @@ public sealed class OutboxRedeliveryTests(CirclyStack stack, PushStack push)
             batchId = await connection.QuerySingleAsync<Guid>("SELECT batch_id FROM outbox_event_batches WHERE event_id = @id", new { id = outboxEvent.Id });
             createdAt = await connection.QuerySingleAsync<DateTimeOffset>("SELECT created_at FROM outbox_events WHERE id = @id", new { id = outboxEvent.Id });
         }
-        var claims = new TableClient(push.Azurite.ConnectionString, StorageNames.PushTicketsTable);
-        var partition = $"c-{createdAt.UtcDateTime:yyyyMMdd}-{outboxEvent.Id:N}";
-        await foreach (var claim in claims.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}")))
+        await using (var connection = new NpgsqlConnection(database))
         {
-            await claims.DeleteEntityAsync(claim.PartitionKey, claim.RowKey);
+            Assert.Equal(tokens.Count, await connection.ExecuteAsync("DELETE FROM push_claims WHERE event_id = @id", new { id = outboxEvent.Id }));
         }
         await push.EnqueueAsync(new PushBatch(batchId, outboxEvent.Id, tokens.Select(t => new PushMessage(t.Key, t.Value, "New poll in your circle 🗳️", "Who?",
             new Dictionary<string, string> { ["pollId"] = pollId.ToString(), ["type"] = NotificationTypes.PollCreated })).ToList(), createdAt));
@@ -163,6 +161,48 @@ public sealed class OutboxRedeliveryTests(CirclyStack stack, PushStack push)
         Assert.Equal(2, (await EventOfAsync(database, pollId)).Attempts);
         Assert.All(tokens.Values, t => Assert.Single(push.Expo.Delivered(t)));
         Assert.Equal(new[] { 1, 1, 1, 1 }, await FanOutTests.InboxCountsAsync(app, circle.Others));
+    }
+
+    [Fact]
+    public async Task AnEventRedeliveredAfterStorageLostEverythingOfItPushesNothingTwice()
+    {
+        var database = await stack.Postgres.CreateDatabaseAsync();
+        await using var app = await StartAppAsync(database, runQueues: true);
+        var circle = await app.Client.NewCircleAsync(size: 5);
+        var tokens = await FanOutTests.RegisterTokensAsync(app, circle.Others);
+        var pollId = await CreatePollAsync(app, database, circle);
+        await Eventually.TrueAsync(async () => (await EventOfAsync(database, pollId)).ConsumedAt is not null, TimeSpan.FromSeconds(60), "the first delivery");
+        await Eventually.TrueAsync(() => tokens.Values.All(t => push.Expo.Delivered(t).Count == 1), TimeSpan.FromSeconds(60), "the first pushes");
+
+        // Azurite killed before it persisted its last seconds (issue 17, scenario 2): every entity of
+        // this event and its recipients is gone, and the event comes back as if never consumed.
+        await ForgetInStorageAsync((await EventOfAsync(database, pollId)).Id, circle.Others.Select(m => m.UserId));
+        await RunFanOutAgainAsync(app, database, pollId);
+        await push.WaitUntilQueueIsEmptyAsync();
+
+        Assert.All(tokens.Values, t => Assert.Single(push.Expo.Delivered(t)));
+    }
+
+    [Fact]
+    public async Task AFanOutRunAgainForOneEventSpendsTheDailyCapOnce()
+    {
+        var database = await stack.Postgres.CreateDatabaseAsync();
+        await using var app = await StartAppAsync(database, runQueues: true);
+        var circle = await app.Client.NewCircleAsync(size: 4);
+        var (capped, normal) = (circle.Others[0], circle.Others[1]);
+        var tokens = await FanOutTests.RegisterTokensAsync(app, [capped, normal]);
+        Assert.True((await app.Client.PutAsync("/v1/notifications/settings", new { maxPerDay = 2, timeZone = "UTC" }, capped.AccessToken)).Success);
+
+        var first = await CreatePollAsync(app, database, circle);
+        await Eventually.TrueAsync(async () => (await EventOfAsync(database, first)).ConsumedAt is not null, TimeSpan.FromSeconds(60), "the first delivery");
+        await RunFanOutAgainAsync(app, database, first);
+        var second = await CreatePollAsync(app, database, circle);
+        await Eventually.TrueAsync(async () => (await EventOfAsync(database, second)).ConsumedAt is not null, TimeSpan.FromSeconds(60), "the second delivery");
+        await Eventually.TrueAsync(() => push.Expo.Delivered(tokens[normal.UserId]).Count == 2, TimeSpan.FromSeconds(60), "the second poll's pushes");
+        await push.WaitUntilQueueIsEmptyAsync();
+
+        // Two events, two pushes: the re-run of the first did not take the second's place under the cap.
+        Assert.Equal(2, push.Expo.Delivered(tokens[capped.UserId]).Count);
     }
 
     [Fact]
@@ -239,6 +279,49 @@ public sealed class OutboxRedeliveryTests(CirclyStack stack, PushStack push)
             settings["Outbox:RedeliverAfter"] = "00:00:01";
             settings["Outbox:MaxDispatches"] = maxDispatches.ToString(System.Globalization.CultureInfo.InvariantCulture);
         });
+    }
+
+    /// <summary>
+    /// The worker was killed after the event's fan-out and before it was marked consumed: the sweep
+    /// dispatches it again and a new fan-out runs (new batches), as after a lost Storage.
+    /// </summary>
+    private static async Task RunFanOutAgainAsync(TestApp app, string database, Guid pollId)
+    {
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.ExecuteAsync("UPDATE outbox_events SET consumed_at = NULL, dispatched_at = now() - interval '1 minute' WHERE payload->>'pollId' = @id",
+                new { id = pollId.ToString() });
+        }
+        using (var sweep = await app.Client.RunFunctionAsync("OutboxSweep"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, sweep.StatusCode);
+        }
+        await Eventually.TrueAsync(async () => (await EventOfAsync(database, pollId)).ConsumedAt is not null, TimeSpan.FromSeconds(60), "the event's redelivery");
+    }
+
+    /// <summary>
+    /// What a Storage that lost its last writes no longer holds of one event: every entity, in any
+    /// table, whose PartitionKey names the event or one of its recipients, and every queued message.
+    /// </summary>
+    private async Task ForgetInStorageAsync(Guid eventId, IEnumerable<Guid> recipients)
+    {
+        var names = recipients.Select(u => u.ToString("D")).Append(eventId.ToString("N")).Append(eventId.ToString("D")).ToList();
+        var service = new TableServiceClient(push.Azurite.ConnectionString);
+        await foreach (var table in service.QueryAsync())
+        {
+            var client = service.GetTableClient(table.Name);
+            await foreach (var entity in client.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]))
+            {
+                if (names.Any(n => entity.PartitionKey.Contains(n, StringComparison.OrdinalIgnoreCase)))
+                {
+                    await client.DeleteEntityAsync(entity.PartitionKey, entity.RowKey);
+                }
+            }
+        }
+        foreach (var queue in StorageNames.Queues)
+        {
+            await push.Queue(queue).ClearMessagesAsync();
+        }
     }
 
     private static async Task<Guid> CreatePollAsync(TestApp app, string database, TestCircle circle)

@@ -1,4 +1,7 @@
+using Circly.Core.Notifications;
 using Circly.Tests.Infrastructure;
+using Dapper;
+using Npgsql;
 
 namespace Circly.Tests.Notifications;
 
@@ -33,6 +36,40 @@ public sealed class PushPacingTests(CirclyStack stack, PushStack push)
         Assert.Equal(["Bearer instance-a", "Bearer instance-b"], calls.Select(c => c.Authorization).Distinct().Order());
         Assert.All(calls, c => Assert.Equal(200, c.Status));
         Assert.All(tokens, t => Assert.Single(push.Expo.Delivered(t)));
+    }
+
+    [Fact]
+    public async Task WhileASenderWaitsForPacingOnlyTheChunkInFlightIsClaimed()
+    {
+        // Its own database: the per-second budget lives there, and the test reads the claims table.
+        var database = await stack.Postgres.CreateDatabaseAsync();
+        await using var app = await push.StartAppAsync(stack, settings =>
+        {
+            Pace(settings, PushStack.AccessToken);
+            settings["Database:ConnectionString"] = database;
+            settings["Database:MigrationConnectionString"] = PostgresServer.AsOwner(database);
+            settings["Database:MigrateOnStartup"] = "true";
+            settings["DevHost:RunQueues"] = "false";
+            // A fifth of a batch per second: the batch takes five seconds' budgets.
+            settings["Expo:MaxPerSecond"] = (PushBatches.MaxMessages / 5).ToString();
+        });
+        var devices = PushStack.NewDevices(PushBatches.MaxMessages);
+        var batch = PushStack.Batch(devices);
+
+        var sending = app.Get<PushSender>().SendAsync(batch, CancellationToken.None);
+        await Eventually.TrueAsync(() => devices.Any(d => push.Expo.Delivered(d.Token).Count > 0), TimeSpan.FromSeconds(30), "the first paced chunk");
+
+        // A sender killed now (waiting for the next second's permits) leaves claimed-and-unsent at most
+        // the chunk in flight, not the rest of its batch: those would never be sent by anyone.
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            var unanswered = await connection.ExecuteScalarAsync<int>(
+                "SELECT count(*) FROM push_claims WHERE event_id = @eventId AND status = 'sending'", new { eventId = batch.EventId });
+            Assert.InRange(unanswered, 0, PushBatches.MaxMessages / 5);
+        }
+        var report = await sending;
+        Assert.Equal(PushBatches.MaxMessages, report.Accepted);
+        Assert.All(devices, d => Assert.Single(push.Expo.Delivered(d.Token)));
     }
 
     private static void Pace(Dictionary<string, string?> settings, string accessToken)

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Circly.Core.Storage;
 using Dapper;
@@ -89,20 +88,19 @@ public sealed class FaultProbe(NpgsqlDataSource db, string storage, ExpoBenchSer
                 failed[eventId] = failed.GetValueOrDefault(eventId) + json.RootElement.GetProperty("messages").GetArrayLength();
             }
         }
-        var tickets = new TableClient(storage, StorageNames.PushTicketsTable);
-        foreach (var e in events)
+        await using var connection = await db.OpenConnectionAsync();
+        var claims = await connection.QueryAsync<(Guid EventId, string Status, int Count)>(
+            "SELECT event_id, status, count(*)::int FROM push_claims WHERE event_id = ANY(@ids) GROUP BY event_id, status",
+            new { ids = events.Select(e => e.Id).ToArray() });
+        foreach (var (eventId, status, count) in claims)
         {
-            var partition = $"c-{e.CreatedAt:yyyyMMdd}-{e.Id:N}";
-            await foreach (var claim in tickets.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), select: ["Status"]))
+            if (status is "unknown" or "error" or "rejected")
             {
-                if (claim.GetString("Status") is "unknown" or "error" or "rejected")
-                {
-                    failed[e.Id] = failed.GetValueOrDefault(e.Id) + 1;
-                }
-                else if (claim.GetString("Status") is "sending")
-                {
-                    sending[e.Id] = sending.GetValueOrDefault(e.Id) + 1;
-                }
+                failed[eventId] = failed.GetValueOrDefault(eventId) + count;
+            }
+            else if (status is "sending")
+            {
+                sending[eventId] = sending.GetValueOrDefault(eventId) + count;
             }
         }
         return (failed, sending);

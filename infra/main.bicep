@@ -302,7 +302,8 @@ var names = {
   vnet: !empty(vnetName) ? vnetName : '${abbrs.networkVirtualNetworks}${resourceToken}'
 }
 
-// The contract with the app code: queue, table and container names it uses.
+// The contract with the app code: the queue and container names it uses (it keeps no tables;
+// the Functions host makes its own diagnostic-event tables).
 var deploymentContainerName = 'app-package'
 var blobContainerNames = [
   deploymentContainerName
@@ -313,8 +314,6 @@ var queueNames = [
   'outbox-events-poison'
   'push-batches'
   'push-batches-poison'
-]
-var tableNames = [
 ]
 
 var databaseName = 'circly'
@@ -371,7 +370,6 @@ module storage 'modules/storage.bicep' = {
     skuName: storageSkuName
     containerNames: blobContainerNames
     queueNames: queueNames
-    tableNames: tableNames
     publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
   }
 }

@@ -24,7 +24,6 @@ public sealed record HealthReport(
     string? SchemaVersion,
     ComponentHealth Database,
     IReadOnlyDictionary<string, QueueHealth> Queues,
-    IReadOnlyDictionary<string, ComponentHealth> Tables,
     OutboxHealth Outbox)
 {
     [JsonIgnore]

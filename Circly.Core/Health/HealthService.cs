@@ -7,7 +7,7 @@ using Npgsql;
 
 namespace Circly.Core.Health;
 
-/// <summary>Checks PostgreSQL, every queue (with its poison queue), every table and the outbox's delivery, concurrently and time-boxed.</summary>
+/// <summary>Checks PostgreSQL, every queue (with its poison queue) and the outbox's delivery, concurrently and time-boxed.</summary>
 public sealed class HealthService(NpgsqlDataSource dataSource, StorageClients storage, OutboxDelivery outbox)
 {
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
@@ -23,21 +23,19 @@ public sealed class HealthService(NpgsqlDataSource dataSource, StorageClients st
 
         var database = CheckDatabaseAsync(token);
         var queues = StorageNames.Queues.ToDictionary(name => name, name => CheckQueueAsync(name, token));
-        var tables = StorageNames.Tables.ToDictionary(name => name, name => CheckTableAsync(name, token));
         var delivery = CheckOutboxAsync(token);
-        await Task.WhenAll([database, delivery, .. queues.Values, .. tables.Values]);
+        await Task.WhenAll([database, delivery, .. queues.Values]);
 
         var (databaseHealth, schemaVersion) = await database;
         var queueHealth = queues.ToDictionary(pair => pair.Key, pair => pair.Value.Result);
-        var tableHealth = tables.ToDictionary(pair => pair.Key, pair => pair.Value.Result);
         var outboxHealth = await delivery;
 
-        var allUp = databaseHealth.IsUp && queueHealth.Values.All(q => q.Status != HealthStatus.Unhealthy) && tableHealth.Values.All(t => t.IsUp)
+        var allUp = databaseHealth.IsUp && queueHealth.Values.All(q => q.Status != HealthStatus.Unhealthy)
             && outboxHealth.Status != HealthStatus.Unhealthy;
         var status = !allUp ? HealthStatus.Unhealthy
             : queueHealth.Values.Any(q => q.PoisonMessages > 0) || outboxHealth.Status == HealthStatus.Degraded ? HealthStatus.Degraded
             : HealthStatus.Healthy;
-        return new HealthReport(status, AppVersion, schemaVersion, databaseHealth, queueHealth, tableHealth, outboxHealth);
+        return new HealthReport(status, AppVersion, schemaVersion, databaseHealth, queueHealth, outboxHealth);
     }
 
     private async Task<(ComponentHealth, string?)> CheckDatabaseAsync(CancellationToken cancellationToken)
@@ -91,23 +89,6 @@ public sealed class HealthService(NpgsqlDataSource dataSource, StorageClients st
         {
             var down = Down(watch, exception);
             return new QueueHealth(down.Status, down.LatencyMs, null, null, down.Error);
-        }
-    }
-
-    private async Task<ComponentHealth> CheckTableAsync(string table, CancellationToken cancellationToken)
-    {
-        var watch = Stopwatch.StartNew();
-        try
-        {
-            await foreach (var page in storage.Table(table).QueryAsync<Azure.Data.Tables.TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages())
-            {
-                break;
-            }
-            return new ComponentHealth(HealthStatus.Healthy, Elapsed(watch));
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            return Down(watch, exception);
         }
     }
 

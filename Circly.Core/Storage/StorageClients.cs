@@ -1,5 +1,4 @@
 using Azure.Core;
-using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -8,7 +7,7 @@ using Microsoft.Extensions.Configuration;
 namespace Circly.Core.Storage;
 
 /// <summary>
-/// Queue, table and blob clients for the app's storage account, built from the same
+/// Queue and blob clients for the app's storage account, built from the same
 /// AzureWebJobsStorage setting the Functions host uses: a connection string locally (Azurite),
 /// identity-based service URIs in Azure (AzureWebJobsStorage__queueServiceUri, __clientId, ...).
 /// </summary>
@@ -16,17 +15,14 @@ public sealed class StorageClients
 {
     public const string Setting = "AzureWebJobsStorage";
 
-    public StorageClients(QueueServiceClient queues, TableServiceClient tables, BlobServiceClient blobs, QueueServiceClient? rawQueues = null)
+    public StorageClients(QueueServiceClient queues, BlobServiceClient blobs, QueueServiceClient? rawQueues = null)
     {
         Queues = queues;
-        Tables = tables;
         Blobs = blobs;
         RawQueues = rawQueues ?? queues;
     }
 
     public QueueServiceClient Queues { get; }
-
-    public TableServiceClient Tables { get; }
 
     public BlobServiceClient Blobs { get; }
 
@@ -37,13 +33,10 @@ public sealed class StorageClients
 
     public QueueClient RawQueue(string name) => RawQueues.GetQueueClient(name);
 
-    public TableClient Table(string name) => Tables.GetTableClient(name);
-
     public static StorageClients FromConfiguration(IConfiguration configuration)
     {
         var queueOptions = Tuned(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var rawQueueOptions = Tuned(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
-        var tableOptions = Tuned(new TableClientOptions());
         var blobOptions = Tuned(new BlobClientOptions());
 
         var connectionString = configuration[Setting];
@@ -51,7 +44,6 @@ public sealed class StorageClients
         {
             return new StorageClients(
                 new QueueServiceClient(connectionString, queueOptions),
-                new TableServiceClient(connectionString, tableOptions),
                 new BlobServiceClient(connectionString, blobOptions),
                 new QueueServiceClient(connectionString, rawQueueOptions));
         }
@@ -61,7 +53,6 @@ public sealed class StorageClients
             section["clientId"] ?? throw new InvalidOperationException($"{Setting}__clientId is not set.")));
         return new StorageClients(
             new QueueServiceClient(RequiredUri(section, "queueServiceUri"), credential, queueOptions),
-            new TableServiceClient(RequiredUri(section, "tableServiceUri"), credential, tableOptions),
             new BlobServiceClient(RequiredUri(section, "blobServiceUri"), credential, blobOptions),
             new QueueServiceClient(RequiredUri(section, "queueServiceUri"), credential, rawQueueOptions));
     }

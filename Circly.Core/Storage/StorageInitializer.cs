@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Circly.Core.Storage;
 
 /// <summary>
-/// Creates the queues, tables and containers when missing (Azurite starts empty; in Azure Bicep
+/// Creates the queues and containers when missing (Azurite starts empty; in Azure Bicep
 /// has made them and this is a no-op). Storage being down does not stop the app from starting.
 /// </summary>
 internal sealed partial class StorageInitializer(StorageClients storage, ILogger<StorageInitializer> logger) : IHostedService
@@ -19,7 +19,6 @@ internal sealed partial class StorageInitializer(StorageClients storage, ILogger
                 work.Add(storage.Queue(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
                 work.Add(storage.Queue(StorageNames.PoisonQueueOf(queue)).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
             }
-            work.AddRange(StorageNames.Tables.Select(table => storage.Table(table).CreateIfNotExistsAsync(cancellationToken)));
             work.AddRange(StorageNames.Containers.Select(container => storage.Blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
             await Task.WhenAll(work);
         }

@@ -16,7 +16,7 @@ public sealed class HealthFunctions(HttpApi api, HealthService health)
         api.RunAsync(request, _ => Task.FromResult(ApiResponse.Ok(new LivenessResponse(HealthStatus.Healthy, HealthService.AppVersion))));
 
     /// <summary>
-    /// PostgreSQL, queues (with poison counts) and tables, each with status and latency. 503 when any
+    /// PostgreSQL, queues (with poison counts) and the outbox, each with status and latency. 503 when any
     /// is down. Not public: it tells an attacker what is struggling, so the host demands a function
     /// key (x-functions-key or ?code=) before the function runs, so a bearer token alone never opens it.
     /// </summary>

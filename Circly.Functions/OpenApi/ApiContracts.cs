@@ -38,7 +38,7 @@ public static class ApiContracts
 
         // Health
         ["GetHealth"] = Public("Liveness: answers without touching any dependency (GET and HEAD).").Returns<LivenessResponse>(),
-        ["GetHealthDetailed"] = WithKey(ApiAuth.FunctionKey, "PostgreSQL, queues and tables with status and latency; 503 when any is down.")
+        ["GetHealthDetailed"] = WithKey(ApiAuth.FunctionKey, "PostgreSQL, queues and the outbox's delivery with status and latency; 503 when any is down.")
             .Returns<HealthReport>().UnavailableWith<HealthReport>(),
         ["ReplayPoisonMessages"] = WithKey(ApiAuth.MasterKey, "Moves a queue's poison messages back to it, each once.")
             .Query<int>("max").Returns<PoisonReplayReport>(),

@@ -4,7 +4,7 @@
 // The app's user-assigned identity gets exactly:
 //   Storage Blob Data Owner        (storage)           Functions host: blob leases, timer schedule state, Flex deployment package; result cards
 //   Storage Queue Data Contributor (storage)           queue triggers and the outbox dispatcher
-//   Storage Table Data Contributor (storage)           push claims and tickets
+//   Storage Table Data Contributor (storage)           Functions host: its diagnostic events (AzureFunctionsDiagnosticEvents* tables)
 //   Key Vault Secrets User         (key vault)         Key Vault references in app settings
 //   Monitoring Metrics Publisher   (app insights)      Entra ID (AAD) authenticated telemetry
 // The deploying user (principalId, optional) gets:
@@ -76,7 +76,8 @@ resource appQueueDataContributor 'Microsoft.Authorization/roleAssignments@2022-0
   }
 }
 
-// Storage Table Data Contributor
+// Storage Table Data Contributor: the Functions host checks it at start and writes its diagnostic events
+// to tables in AzureWebJobsStorage (DiagnosticEventTableStorageRepository); Circly keeps no tables.
 resource appTableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, appPrincipalId, roles.storageTableDataContributor)
   scope: storage

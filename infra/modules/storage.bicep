@@ -1,5 +1,5 @@
 // The app's Storage account: AzureWebJobsStorage (host leases, timers), the Flex Consumption
-// deployment container, the queues, the tables and the result-card blobs.
+// deployment container, the queues and the result-card blobs (no tables: the Functions host creates its own).
 // Identity-based access only: shared keys are disabled, so no connection string exists to leak.
 
 @description('Name of the Storage account (3-24 lowercase letters and digits).')
@@ -34,9 +34,6 @@ param containerNames array
 
 @description('Queues to create (each trigger queue with its -poison queue).')
 param queueNames array
-
-@description('Tables to create.')
-param tableNames array
 
 @description('Days a deleted blob or container can be restored.')
 @minValue(1)
@@ -105,15 +102,6 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
     ]
   }
 
-  resource tableService 'tableServices' = {
-    name: 'default'
-
-    resource tables 'tables' = [
-      for tableName in tableNames: {
-        name: tableName
-      }
-    ]
-  }
 }
 
 output id string = storage.id

@@ -171,10 +171,9 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
         SELECT EXISTS (SELECT 1 FROM counted) AS counted, coalesce((SELECT visible_votes FROM counted), 0) AS visible_votes
         """;
 
-    /// <summary>The polls a list shows: the caller's circles, not hidden, not by someone blocked either way, by status.</summary>
-    private const string ListedPolls = """
-        FROM polls
-        WHERE circle_id = ANY(@circleIds) AND is_active AND NOT coalesce(creator_id = ANY(@hiddenCreators), false)
+    /// <summary>The polls a list shows, within one of the caller's circles: not hidden, not by someone blocked either way, by status.</summary>
+    private const string ListedFilter = """
+        is_active AND NOT coalesce(creator_id = ANY(@hiddenCreators), false)
           AND CASE @status
                 WHEN 'active' THEN NOT is_closed AND deadline > now()
                 WHEN 'closed' THEN (is_closed OR deadline <= now()) AND coalesce(closed_at, deadline) > now() - interval '30 days'
@@ -182,25 +181,53 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
               END
         """;
 
+    /// <summary>How many polls past the page the list's total counts at most (docs/API.md, "Polls").</summary>
+    internal const int TotalLookahead = 100;
+
     /// <summary>
-    /// A page and the list's total. The total comes with the rows (a window function over the
-    /// same filter); a page past the end has no rows to carry it, so it is counted on its own.
+    /// The listed polls, counted up to <see cref="TotalLookahead"/> past the page: per circle through
+    /// idx_polls_circle_recent, each stopping at the cap, so the count costs the same whether the
+    /// caller's circles hold a hundred polls or a hundred thousand.
+    /// </summary>
+    private const string CappedTotal = $"""
+        FROM (
+            SELECT 1 FROM unnest(@circleIds) AS mine (circle_id)
+            CROSS JOIN LATERAL (
+                SELECT 1 FROM polls WHERE polls.circle_id = mine.circle_id AND {ListedFilter}
+                ORDER BY created_at DESC, id -- an ordered index read that stops at the cap (a bitmap scan would read the circle's whole index range)
+                LIMIT @offset::bigint + @limit + @lookahead
+            ) AS one
+            LIMIT @offset::bigint + @limit + @lookahead
+        ) AS listed
+        """;
+
+    /// <summary>
+    /// A page and the list's total (counted up to <see cref="TotalLookahead"/> past the page). Each of
+    /// the caller's circles gives its newest offset + limit polls in the page's order (an ordered
+    /// read of idx_polls_circle_recent that stops there), and the page is taken from their merge:
+    /// the cost follows the page, not the number of polls. The total comes with the rows; a page
+    /// past the end has no rows to carry it, so it is counted on its own.
     /// </summary>
     public async Task<(ListedPoll[] Page, int Total)> ListAsync(Guid userId, Guid[] circleIds, Guid[] hiddenCreators, PollStatusFilter status, int limit, int offset, CancellationToken cancellationToken)
     {
         const string sql = $"""
-            SELECT id, circle_id, question_text, deadline, (is_closed OR deadline <= now()) AS is_closed,
-                   CASE WHEN is_closed OR deadline <= now() THEN total_votes ELSE visible_votes END AS total_votes,
-                   eligible_voters AS total_participants, creator_id IS NOT DISTINCT FROM @userId AS is_creator, created_at, closed_at,
-                   count(*) OVER () AS total
-            {ListedPolls}
-            ORDER BY created_at DESC, id
+            SELECT p.*, (SELECT count(*) {CappedTotal}) AS total
+            FROM unnest(@circleIds) AS mine (circle_id)
+            CROSS JOIN LATERAL (
+                SELECT id, circle_id, question_text, deadline, (is_closed OR deadline <= now()) AS is_closed,
+                       CASE WHEN is_closed OR deadline <= now() THEN total_votes ELSE visible_votes END AS total_votes,
+                       eligible_voters AS total_participants, creator_id IS NOT DISTINCT FROM @userId AS is_creator, created_at, closed_at
+                FROM polls WHERE polls.circle_id = mine.circle_id AND {ListedFilter}
+                ORDER BY created_at DESC, id
+                LIMIT @offset::bigint + @limit
+            ) AS p
+            ORDER BY p.created_at DESC, p.id
             LIMIT @limit OFFSET @offset
             """;
-        var parameters = new { userId, circleIds, hiddenCreators, status = status.ToString().ToLowerInvariant(), limit, offset };
+        var parameters = new { userId, circleIds, hiddenCreators, status = status.ToString().ToLowerInvariant(), limit, offset, lookahead = TotalLookahead };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var page = (await connection.QueryAsync<ListedPoll>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToArray();
-        var total = await PageTotal.OfAsync(connection, page.FirstOrDefault()?.Total, offset, ListedPolls, parameters, cancellationToken);
+        var total = await PageTotal.OfAsync(connection, page.FirstOrDefault()?.Total, offset, CappedTotal, parameters, cancellationToken);
         return (page, total);
     }
 
@@ -265,24 +292,51 @@ internal sealed class PollRepository(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Closes every open poll past its deadline, or complete and past its random close_after, shows
-    /// all of its counts and writes one PollClosed event each, in one statement. A concurrent run
-    /// waits on the row locks, then finds the polls closed and skips them.
+    /// all of its counts and writes one PollClosed event each. Each statement closes a chunk and
+    /// writes its events as a CTE of the same statement (no round trip of the payloads through
+    /// C#); the chunks repeat until one comes back short, so a backlog commits progressively and no
+    /// transaction holds more than a chunk's row locks. The chunk is picked without locking it first
+    /// (a FOR UPDATE would write a lock into each row before the update writes it again): a
+    /// concurrent run that picked the same polls waits on the update's row locks, then re-checks
+    /// the condition on the closed rows (<c>NOT is_closed</c>) and skips them.
     /// </summary>
-    public async Task<Guid[]> CloseExpiredAsync(CancellationToken cancellationToken)
+    public async Task<List<Guid>> CloseExpiredAsync(CancellationToken cancellationToken, int chunk = CloseChunk)
     {
-        const string sql = """
+        var events = new List<Guid>();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        while (true)
+        {
+            var closed = (await connection.QueryAsync<Guid>(new CommandDefinition(CloseExpiredSql, new { chunk },
+                commandTimeout: 300, cancellationToken: cancellationToken))).AsList();
+            events.AddRange(closed);
+            if (closed.Count < chunk)
+            {
+                return events;
+            }
+        }
+    }
+
+    /// <summary>Polls one closing statement closes at most (bench/README.md, issue 16: the closing timer).</summary>
+    internal const int CloseChunk = 25_000;
+
+    private const string Expired = "is_active AND NOT is_closed AND (deadline <= now() OR close_after <= now())";
+
+    /// <summary>One chunk of the closing timer (bench/Circly.Bench explains it as the SQL alone).</summary>
+    internal static readonly string CloseExpiredSql = $"""
+        WITH closed AS (
             UPDATE polls SET is_closed = true, closed_at = now(), version = version + 1, updated_at = now(),
                 visible_counts = vote_counts, visible_votes = total_votes
-            WHERE is_active AND NOT is_closed AND (deadline <= now() OR close_after <= now())
-            RETURNING id AS poll_id, circle_id, question_text, total_votes, eligible_voters
-            """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var closed = await connection.QueryAsync<PollClosed>(new CommandDefinition(sql, transaction: transaction, commandTimeout: 300, cancellationToken: cancellationToken));
-        var events = await OutboxWriter.AddManyAsync(connection, transaction, OutboxEventTypes.PollClosed, closed, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return events;
-    }
+            WHERE id IN (SELECT id FROM polls WHERE {Expired} LIMIT @chunk) AND {Expired}
+            RETURNING id, circle_id, question_text, total_votes, eligible_voters
+        ), announced AS (
+            {OutboxSql.InsertFrom(OutboxEventTypes.PollClosed, ClosedPayload, "closed")}
+        )
+        SELECT id FROM announced
+        """;
+
+    // The PollClosed record's fields, camelCase as OutboxWriter serializes records.
+    private const string ClosedPayload =
+        "jsonb_build_object('pollId', id, 'circleId', circle_id, 'questionText', question_text, 'totalVotes', total_votes, 'eligibleVoters', eligible_voters)";
 
     /// <summary>Marks open polls whose deadline is within the lead time and writes one PollDeadlineSoon event each.</summary>
     public async Task<Guid[]> AnnounceDeadlinesAsync(TimeSpan lead, CancellationToken cancellationToken)

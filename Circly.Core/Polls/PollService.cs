@@ -271,7 +271,7 @@ public sealed class PollService
         // A normal minute closes a handful of polls: announce them now. A backlog (a late or
         // stalled timer) goes to the outbox sweep, so this run stays short and holds no locks.
         await _outbox.TryDispatchAsync(events.Take(ImmediateDispatchLimit).ToList(), cancellationToken);
-        return events.Length;
+        return events.Count;
     }
 
     /// <summary>Announces polls whose deadline is within the reminder lead time, once each.</summary>

@@ -92,7 +92,7 @@ public static class ApiContracts
         ["PopularTemplates"] = ForDevice("The most used active templates.").Query<int>("limit").Returns<IReadOnlyList<Template>>(),
 
         // Polls
-        ["ListPolls"] = ForDevice("Active and recent polls of my circles.").ReturnsPage<PollSummary>().Query<Guid>("circleId").Query<PollStatusFilter>("status")
+        ["ListPolls"] = ForDevice("Active and recent polls of my circles, newest first; meta.pagination.total counts at most 100 polls past the page (docs/API.md).").ReturnsPage<PollSummary>().Query<Guid>("circleId").Query<PollStatusFilter>("status")
             .Errors(CircleNotFound, CircleNotMember),
         ["CreatePoll"] = ForDevice("A poll from a template; every member is an option.").Accepts<CreatePollRequest>().Returns<PollView>(StatusCodes.Status201Created)
             .Errors(CircleNotFound, CircleNotMember, TemplateNotFound, PollTooFewMembers, PollCreationLimit),

@@ -8,7 +8,7 @@ public sealed partial class PollTimerFunctions(PollService polls, ILogger<PollTi
 {
     /// <summary>
     /// Every minute: close every poll past its deadline or past the random delay after everyone voted
-    /// (one statement; overlapping runs close each once). The only place polls close.
+    /// (a statement per chunk of 25,000, each writing its events too; overlapping runs close each once). The only place polls close.
     /// </summary>
     [Function(nameof(ClosePolls))]
     public async Task ClosePolls([TimerTrigger("%CLOSE_POLLS_SCHEDULE%")] TimerInfo timer, CancellationToken cancellationToken)

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Circly.Core.Errors;
+using Circly.Core.Outbox;
 using Circly.Core.Polls;
 using Circly.Tests.Infrastructure;
 using Dapper;
@@ -31,6 +33,34 @@ public sealed class ClosingTests(GlobalTimersStack stack)
             new { ids = polls.Select(p => p.ToString()).ToArray() })).ToList();
         Assert.Equal(polls.Select(p => p.ToString()).Order(), events.Order());
         Assert.Equal(12, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM polls WHERE id = ANY(@polls) AND is_closed AND closed_at IS NOT NULL", new { polls = polls.ToArray() }));
+    }
+
+    [Fact]
+    public async Task ABacklogLargerThanAChunkIsClosedChunkByChunkEachPollOnceWithAnEventThatCarriesIt()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 4);
+        var polls = new List<Guid>();
+        for (var i = 0; i < 7; i++)
+        {
+            polls.Add(await stack.NewPollAsync(circle));
+        }
+        var voter = circle.Others[0];
+        await stack.Client.PostAsync($"/v1/polls/{polls[0]}/vote", new { optionId = await stack.OptionForAsync(polls[0], voter) }, voter.AccessToken);
+        await stack.ExpireAsync([.. polls]);
+
+        var events = await stack.Api.Get<PollRepository>().CloseExpiredAsync(TestContext.Current.CancellationToken, chunk: 3);
+
+        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+        var announced = (await connection.QueryAsync<string>(
+            "SELECT payload::text FROM outbox_events WHERE id = ANY(@events) AND event_type = 'PollClosed'", new { events = events.ToArray() }))
+            .Select(json => OutboxWriter.Read<PollClosed>(JsonDocument.Parse(json).RootElement))
+            .Where(e => polls.Contains(e.PollId))
+            .ToDictionary(e => e.PollId);
+        Assert.Equal(polls.Order(), announced.Keys.Order());
+        var question = (await stack.Client.GetAsync($"/v1/polls/{polls[0]}", circle.Owner.AccessToken)).Data.GetProperty("questionText").GetString();
+        Assert.Equal(new PollClosed(polls[0], circle.Id, question!, TotalVotes: 1, EligibleVoters: 4), announced[polls[0]]);
+        Assert.All(polls.Skip(1), p => Assert.Equal((0, 4), (announced[p].TotalVotes, announced[p].EligibleVoters)));
+        Assert.Equal(7, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM polls WHERE id = ANY(@polls) AND is_closed", new { polls = polls.ToArray() }));
     }
 
     [Fact]

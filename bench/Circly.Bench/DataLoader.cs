@@ -223,6 +223,62 @@ public sealed class DataLoader(NpgsqlDataSource db, LoadGenerator http, Progress
         return created;
     }
 
+    /// <summary>
+    /// Growth (issue 16): <paramref name="count"/> closed polls with options and results, made by
+    /// PostgreSQL itself in statements of 50,000 polls (generate_series; nothing travels from here
+    /// but the circles and templates), spread round the circles and created over the last 25 days,
+    /// so every one is still listed (closed within the 30 days of retention). Options are the
+    /// circle's members, as for every poll; the first half of them get 0–1 votes each.
+    /// </summary>
+    public async Task<List<(Guid Poll, Guid Circle)>> GrowClosedPollsAsync(int count)
+    {
+        const string sql = """
+            WITH made AS (
+                INSERT INTO polls (circle_id, creator_id, template_id, question_text, created_at, deadline, eligible_voters,
+                                   vote_counts, visible_counts, total_votes, visible_votes, is_closed, closed_at)
+                SELECT c.id, c.creator_id, t.id, t.question_text, x.created, x.created + interval '1 day', c.member_count,
+                       v.counts, v.counts, v.total, v.total, true, x.created + interval '1 day'
+                FROM (SELECT n, now() - interval '2 days' - random() * interval '23 days' AS created FROM generate_series(@from, @to - 1) AS n) AS x
+                JOIN circles c ON c.id = (@circles::uuid[])[1 + x.n % cardinality(@circles::uuid[])]
+                JOIN question_templates t ON t.id = (@templates::uuid[])[1 + (x.n * 7919) % cardinality(@templates::uuid[])]
+                CROSS JOIN LATERAL (
+                    SELECT array_agg(k ORDER BY s) AS counts, sum(k)::int AS total
+                    FROM (SELECT s, CASE WHEN s <= c.member_count / 2 THEN floor(random() * 2)::int ELSE 0 END AS k
+                          FROM generate_series(1, c.member_count) AS s) AS slots
+                ) AS v
+                RETURNING id, circle_id
+            ), options AS (
+                INSERT INTO poll_options (poll_id, member_id, member_nickname, display_order)
+                SELECT p.id, m.id, m.nickname, row_number() OVER (PARTITION BY p.id ORDER BY m.id) - 1
+                FROM made p JOIN circle_members m ON m.circle_id = p.circle_id AND m.is_active
+            )
+            SELECT id, circle_id FROM made
+            """;
+        const int batch = 50_000;
+        var circles = Circles.Select(c => c.Id).ToArray();
+        var created = new List<(Guid, Guid)>(count);
+        await using var connection = await db.OpenConnectionAsync();
+        // A bulk load of rows made consistent by construction (the polls just inserted, the circles'
+        // own members): the foreign-key triggers, one lookup per option row, are off for this
+        // session (replica role; the bench connects as the superuser), and commits do not wait for
+        // the WAL flush. Both are session settings, reset before the connection goes back to the pool.
+        await connection.ExecuteAsync("SET session_replication_role = replica; SET synchronous_commit = off");
+        try
+        {
+            for (var from = 0; from < count; from += batch)
+            {
+                var to = Math.Min(count, from + batch);
+                created.AddRange(await connection.QueryAsync<(Guid, Guid)>(sql, new { from, to, circles, templates = _templates }, commandTimeout: 1800));
+                await progress.StatusAsync($"closed polls {to:N0}/{count:N0}");
+            }
+        }
+        finally
+        {
+            await connection.ExecuteAsync("RESET session_replication_role; RESET synchronous_commit");
+        }
+        return created;
+    }
+
     /// <summary>Open polls spread over random circles, and every vote they will accept, shuffled.</summary>
     public async Task<List<VoteTuple>> CreateVotablePollsAsync(int polls, int eligibleOverride = 0)
     {

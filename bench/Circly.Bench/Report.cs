@@ -32,9 +32,10 @@ public sealed class Report
         _values[$"{scenario}|{what}"] = result.Throughput;
     }
 
-    public void AddTimed(string scenario, string what, double seconds, int errors, string detail)
+    /// <summary>A timed run; <paramref name="cpu"/> goes in the CPU column (for one run: its CPU seconds).</summary>
+    public void AddTimed(string scenario, string what, double seconds, int errors, string detail, string cpu = "")
     {
-        _rows.Add(string.Create(CultureInfo.InvariantCulture, $"| {scenario} | {what} | {seconds:0.00} s per run | | | | {errors} ({detail}) | {Vm("VmHWM")} | |"));
+        _rows.Add(string.Create(CultureInfo.InvariantCulture, $"| {scenario} | {what} | {seconds:0.00} s per run | | | | {errors} ({detail}) | {Vm("VmHWM")} | {cpu} |"));
         _values[$"{scenario}|{what}"] = seconds;
     }
 

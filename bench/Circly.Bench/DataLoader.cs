@@ -240,7 +240,7 @@ public sealed class DataLoader(NpgsqlDataSource db, LoadGenerator http, Progress
                        v.counts, v.counts, v.total, v.total, true, x.created + interval '1 day'
                 FROM (SELECT n, now() - interval '2 days' - random() * interval '23 days' AS created FROM generate_series(@from, @to - 1) AS n) AS x
                 JOIN circles c ON c.id = (@circles::uuid[])[1 + x.n % cardinality(@circles::uuid[])]
-                JOIN question_templates t ON t.id = (@templates::uuid[])[1 + (x.n * 7919) % cardinality(@templates::uuid[])]
+                JOIN question_templates t ON t.id = (@templates::uuid[])[(1 + (x.n::bigint * 7919) % cardinality(@templates::uuid[]))::int]
                 CROSS JOIN LATERAL (
                     SELECT array_agg(k ORDER BY s) AS counts, sum(k)::int AS total
                     FROM (SELECT s, CASE WHEN s <= c.member_count / 2 THEN floor(random() * 2)::int ELSE 0 END AS k

@@ -364,7 +364,8 @@ public sealed class DataLoader(NpgsqlDataSource db, LoadGenerator http, Progress
         }
         var waited = watch.Elapsed.TotalSeconds;
         watch.Restart();
-        await connection.ExecuteAsync("CHECKPOINT", commandTimeout: 600);
+        // Text, not a procedure: Dapper takes a command without whitespace for a stored procedure name.
+        await connection.ExecuteAsync(new CommandDefinition("CHECKPOINT", commandTimeout: 600, commandType: System.Data.CommandType.Text));
         var autovacuum = seen.Count == 0 ? "no autovacuum running" : $"waited {waited:0.0} s for autovacuum ({string.Join("; ", seen)})";
         return $"{autovacuum}, then CHECKPOINT {watch.Elapsed.TotalSeconds:0.0} s";
     }

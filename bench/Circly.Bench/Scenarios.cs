@@ -318,7 +318,7 @@ public sealed class Scenarios(BenchSettings settings, NpgsqlDataSource db, LoadG
             {
                 // The timer's own statement (PollRepository.CloseExpiredSql), one chunk as large as the whole backlog,
                 // from the timer's watermark as the timer reads it.
-                var from = await explain.ExecuteScalarAsync<DateTimeOffset>("SELECT closed_through FROM poll_closing", transaction: transaction)
+                var from = await explain.ExecuteScalarAsync<DateTime>("SELECT closed_through FROM poll_closing", transaction: transaction)
                     - Circly.Core.Polls.PollRepository.CloseMargin;
                 var plan = (await explain.QueryAsync<string>("EXPLAIN (ANALYZE, FORMAT TEXT) " + Circly.Core.Polls.PollRepository.CloseExpiredSql,
                     new { chunk = count, from }, transaction: transaction, commandTimeout: 600)).ToList();

@@ -174,7 +174,7 @@ fi
 # The app's settings, with the limits lifted for the load and the timers off (the bench runs them).
 export AzureWebJobsStorage="$storage"
 # The API runs as the app role and migrates as the owner, as everywhere (the loader writes as postgres).
-export Database__ConnectionString="Host=127.0.0.1;Port=$pg_port;Database=$database;Username=circly_app;Timeout=15;Max Auto Prepare=32"
+export Database__ConnectionString="Host=127.0.0.1;Port=$pg_port;Database=$database;Username=circly_app;Timeout=15;Max Auto Prepare=32;No Reset On Close=true"
 export Database__MigrationConnectionString="Host=127.0.0.1;Port=$pg_port;Database=$database;Username=circly_owner;Timeout=15"
 export RateLimit__UserPerMinute=1000000000 RateLimit__IpPerMinute=1000000000 RateLimit__RegistrationsPerIpPerHour=1000000000
 export RateLimit__JoinAttemptsPerUserPerHour=1000000000 RateLimit__JoinAttemptsPerIpPerHour=1000000000

@@ -491,7 +491,7 @@ var appSettings = {
   // Database: the app signs in as its managed identity (a member of circly_app: rows only) with
   // Entra ID tokens; no password anywhere. Migrations run from the deployment as the Entra
   // administrator (Circly.Migrate), never from the app, so the app has no migration connection.
-  Database__ConnectionString: 'Host=${postgres.outputs.fqdn};Database=${databaseName};Username=${identity.outputs.name};SSL Mode=Require;Max Auto Prepare=32${empty(databaseConnectionOptions) ? '' : ';${databaseConnectionOptions}'}'
+  Database__ConnectionString: 'Host=${postgres.outputs.fqdn};Database=${databaseName};Username=${identity.outputs.name};SSL Mode=Require;Max Auto Prepare=32;No Reset On Close=true${empty(databaseConnectionOptions) ? '' : ';${databaseConnectionOptions}'}'
   Database__Authentication: 'EntraId'
   Database__EntraClientId: identity.outputs.clientId
   Database__MigrateOnStartup: 'false'

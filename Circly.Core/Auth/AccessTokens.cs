@@ -20,6 +20,7 @@ public sealed class AccessTokens(SigningKeys keys, IOptions<AuthOptions> options
 
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly AuthOptions _options = options.Value;
+    private readonly ValidatedTokenCache _validated = new();
 
     public (string Token, DateTimeOffset ExpiresAt) Issue(Guid userId, int deviceGeneration)
     {
@@ -47,6 +48,15 @@ public sealed class AccessTokens(SigningKeys keys, IOptions<AuthOptions> options
     /// <summary>Who a valid token was issued to, or AUTH_TOKEN_EXPIRED / AUTH_INVALID_TOKEN.</summary>
     public async Task<AccessTokenSubject> ValidateAsync(string token)
     {
+        // A token validated before: only its lifetime can have changed, checked by the same rule.
+        if (_validated.TryGet(token, out var known))
+        {
+            if (WithinLifetime(known.NotBefore, known.Expires, _options.ClockSkew))
+            {
+                return known.Subject;
+            }
+            _validated.Forget(token);
+        }
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = _options.Issuer,
@@ -59,8 +69,7 @@ public sealed class AccessTokens(SigningKeys keys, IOptions<AuthOptions> options
             ValidateIssuerSigningKey = true,
             ClockSkew = _options.ClockSkew,
             LifetimeValidator = (notBefore, expires, _, parameters) =>
-                expires is { } exp && exp.ToUniversalTime() + parameters.ClockSkew > clock.GetUtcNow().UtcDateTime
-                && (notBefore is not { } nbf || nbf.ToUniversalTime() - parameters.ClockSkew <= clock.GetUtcNow().UtcDateTime),
+                expires is { } exp && WithinLifetime(notBefore?.ToUniversalTime() ?? DateTime.MinValue, exp.ToUniversalTime(), parameters.ClockSkew),
         });
         if (!result.IsValid)
         {
@@ -74,10 +83,23 @@ public sealed class AccessTokens(SigningKeys keys, IOptions<AuthOptions> options
             throw Fail.With(ErrorCodes.AuthInvalidToken, "The access token is not valid.");
         }
         var generation = identity.FindFirst(DeviceGenerationClaim)?.Value;
-        return generation is null
+        var subject = generation is null
             ? new AccessTokenSubject(userId, 0)
             : int.TryParse(generation, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var dgen)
                 ? new AccessTokenSubject(userId, dgen)
                 : throw Fail.With(ErrorCodes.AuthInvalidToken, "The access token is not valid.");
+        var jwt = (JsonWebToken)result.SecurityToken;
+        _validated.Remember(token, new ValidatedTokenCache.Entry(subject, jwt.ValidFrom, jwt.ValidTo));
+        return subject;
+    }
+
+    /// <summary>
+    /// Not expired and already valid, allowing the clock skew either way. DateTime.MinValue as
+    /// notBefore: the token has no nbf (JsonWebToken.ValidFrom reads a missing nbf the same way).
+    /// </summary>
+    private bool WithinLifetime(DateTime notBefore, DateTime expires, TimeSpan clockSkew)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return expires + clockSkew > now && (notBefore == DateTime.MinValue || notBefore - clockSkew <= now);
     }
 }

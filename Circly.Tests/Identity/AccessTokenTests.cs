@@ -61,6 +61,26 @@ public sealed class AccessTokenTests(CirclyStack stack)
     }
 
     [Fact]
+    public async Task ATokenAcceptedBeforeIsRefusedOnceItExpires()
+    {
+        // Validated tokens are remembered until they expire: the lifetime is still checked on every use.
+        var session = await stack.Client.NewUserAsync();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var options = stack.Api.Get<IOptions<AuthOptions>>();
+        var tokens = new AccessTokens(stack.Api.Get<SigningKeys>(), options, clock);
+        var (token, expiresAt) = tokens.Issue(session.UserId, deviceGeneration: 0);
+
+        var before = await tokens.ValidateAsync(token);
+        var again = await tokens.ValidateAsync(token);
+        clock.Advance(expiresAt - clock.GetUtcNow() + options.Value.ClockSkew + TimeSpan.FromSeconds(1));
+        var after = await Assert.ThrowsAsync<CirclyException>(() => tokens.ValidateAsync(token));
+
+        Assert.Equal(session.UserId, before.UserId);
+        Assert.Equal(before, again);
+        Assert.Equal(ErrorCodes.AuthTokenExpired, after.Code);
+    }
+
+    [Fact]
     public async Task ATokenSignedByAnotherKeyIsRefused()
     {
         var session = await stack.Client.NewUserAsync();

@@ -338,6 +338,38 @@ public sealed class DataLoader(NpgsqlDataSource db, LoadGenerator http, Progress
         await connection.ExecuteAsync("VACUUM ANALYZE", commandTimeout: 600);
     }
 
+    /// <summary>
+    /// Lets the database settle before a measured load: waits (up to <paramref name="limit"/>) for
+    /// running autovacuum workers to finish, then runs a CHECKPOINT, so that the dirty pages of the
+    /// loading (and of the VACUUM ANALYZE before this) are written now rather than by the
+    /// checkpointer during the measurement. Says what it waited for.
+    /// </summary>
+    public async Task<string> SettleAsync(TimeSpan limit)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var seen = new SortedSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var running = (await connection.QueryAsync<string>("""
+                SELECT coalesce(nullif(query, ''), 'autovacuum') FROM pg_stat_activity
+                WHERE backend_type = 'autovacuum worker' AND datname = current_database()
+                """)).ToList();
+            seen.UnionWith(running.Select(q => q.Replace("autovacuum: ", "", StringComparison.Ordinal)));
+            if (running.Count == 0 || watch.Elapsed >= limit)
+            {
+                break;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        var waited = watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        // Text, not a procedure: Dapper takes a command without whitespace for a stored procedure name.
+        await connection.ExecuteAsync(new CommandDefinition("CHECKPOINT", commandTimeout: 600, commandType: System.Data.CommandType.Text));
+        var autovacuum = seen.Count == 0 ? "no autovacuum running" : $"waited {waited:0.0} s for autovacuum ({string.Join("; ", seen)})";
+        return $"{autovacuum}, then CHECKPOINT {watch.Elapsed.TotalSeconds:0.0} s";
+    }
+
     public async Task<long> PollCountAsync()
     {
         await using var connection = await db.OpenConnectionAsync();

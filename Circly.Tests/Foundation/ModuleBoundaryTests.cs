@@ -35,6 +35,7 @@ public sealed partial class ModuleBoundaryTests(CirclyStack stack)
         ["polls"] = "Polls",
         ["poll_options"] = "Polls",
         ["poll_participations"] = "Polls",
+        ["poll_closing"] = "Polls",
         ["notification_settings"] = "Notifications",
         ["notification_daily_counts"] = "Notifications",
         ["inbox_entries"] = "Notifications",

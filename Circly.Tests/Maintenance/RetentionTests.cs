@@ -33,9 +33,11 @@ public sealed class RetentionTests(CirclyStack stack)
         await connection.ExecuteAsync("UPDATE circles SET updated_at = now() - @age WHERE id = @id", new { id = gone.Id, age = TimeSpan.FromDays(8) });
         await connection.ExecuteAsync("UPDATE circles SET updated_at = now() - @age WHERE id = @id", new { id = recent.Id, age = TimeSpan.FromDays(6) });
 
-        // Polls: closed 31 days ago (goes, with options and votes), closed 29 days ago, deleted 8 days ago (goes), deleted 6 days ago, open.
+        // Polls: closed 31 days ago (goes, with options and votes), closed 29 days ago, created 36 days ago
+        // and closed 29 days ago (stays: retention walks polls by creation, but decides by closing),
+        // deleted 8 days ago (goes), deleted 6 days ago, open.
         var polls = new Dictionary<string, Guid>();
-        foreach (var name in new[] { "closed31", "closed29", "deleted8", "deleted6", "open" })
+        foreach (var name in new[] { "closed31", "closed29", "created36closed29", "deleted8", "deleted6", "open" })
         {
             polls[name] = await NewPollAsync(app, circle, templateId);
         }
@@ -43,6 +45,8 @@ public sealed class RetentionTests(CirclyStack stack)
         const string close = "UPDATE polls SET created_at = now() - @age - interval '1 day', deadline = now() - @age, is_closed = true, closed_at = now() - @age WHERE id = @id";
         await connection.ExecuteAsync(close, new { id = polls["closed31"], age = TimeSpan.FromDays(31) });
         await connection.ExecuteAsync(close, new { id = polls["closed29"], age = TimeSpan.FromDays(29) });
+        await connection.ExecuteAsync("UPDATE polls SET created_at = now() - interval '36 days', deadline = now() - interval '29 days', is_closed = true, closed_at = now() - interval '29 days' WHERE id = @id",
+            new { id = polls["created36closed29"] });
         const string delete = "UPDATE polls SET is_active = false, updated_at = now() - @age WHERE id = @id";
         await connection.ExecuteAsync(delete, new { id = polls["deleted8"], age = TimeSpan.FromDays(8) });
         await connection.ExecuteAsync(delete, new { id = polls["deleted6"], age = TimeSpan.FromDays(6) });
@@ -83,7 +87,7 @@ public sealed class RetentionTests(CirclyStack stack)
         Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
 
         var pollsLeft = (await connection.QueryAsync<Guid>("SELECT id FROM polls")).ToHashSet();
-        Assert.Equal(new[] { polls["closed29"], polls["deleted6"], polls["open"] }.Order(), pollsLeft.Where(polls.ContainsValue).Order());
+        Assert.Equal(new[] { polls["closed29"], polls["created36closed29"], polls["deleted6"], polls["open"] }.Order(), pollsLeft.Where(polls.ContainsValue).Order());
         Assert.DoesNotContain(pollOfGone, pollsLeft);
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM poll_options WHERE poll_id = @id", new { id = polls["closed31"] }));
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM poll_participations WHERE poll_id = @id", new { id = polls["closed31"] }));

@@ -70,12 +70,53 @@ public sealed class ClosingTests(GlobalTimersStack stack)
         var expired = await stack.NewPollAsync(circle);
         var open = await stack.NewPollAsync(circle);
         await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+        // The timer last finished three days ago (its watermark), and the poll expired two days ago.
+        await connection.ExecuteAsync("UPDATE poll_closing SET closed_through = now() - interval '3 days'");
         await connection.ExecuteAsync("UPDATE polls SET created_at = now() - interval '3 days', deadline = now() - interval '2 days' WHERE id = @expired", new { expired });
 
         await stack.Api.Get<PollService>().CloseExpiredAsync(TestContext.Current.CancellationToken);
 
         Assert.True(await connection.ExecuteScalarAsync<bool>("SELECT is_closed FROM polls WHERE id = @expired", new { expired }));
         Assert.False(await connection.ExecuteScalarAsync<bool>("SELECT is_closed FROM polls WHERE id = @open", new { open }));
+    }
+
+    [Fact]
+    public async Task ARunThatClosedEverythingMovesTheWatermarkToItsStartAndTheNextRunStillClosesWhatExpiresAfter()
+    {
+        var circle = await stack.Client.NewCircleAsync(size: 4);
+        var first = await stack.NewPollAsync(circle);
+        var later = await stack.NewPollAsync(circle);
+        await stack.ExpireAsync(first);
+        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+        var before = await connection.ExecuteScalarAsync<DateTime>("SELECT now()");
+        var service = stack.Api.Get<PollService>();
+
+        await service.CloseExpiredAsync(TestContext.Current.CancellationToken);
+        var watermark = await connection.ExecuteScalarAsync<DateTime>("SELECT closed_through FROM poll_closing");
+        await stack.ExpireAsync(later);
+        await service.CloseExpiredAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(watermark >= before, $"watermark {watermark:O} is before the run's start {before:O}");
+        Assert.True(watermark <= await connection.ExecuteScalarAsync<DateTime>("SELECT now()"));
+        Assert.Equal(2, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM polls WHERE id = ANY(@polls) AND is_closed", new { polls = new[] { first, later } }));
+    }
+
+    [Fact]
+    public async Task NoIndexOnPollsNamesAColumnTheClosingUpdateChangesSoClosingCanBeAHeapOnlyUpdate()
+    {
+        // PostgreSQL writes an update heap-only (no index entry) only when no index names a changed
+        // column, in its key or its predicate (migration 0065).
+        // The closing update sets these (PollRepository.CloseExpiredSql), and not updated_at, which idx_polls_deleted names.
+        string[] changed = ["is_closed", "closed_at", "version", "visible_counts", "visible_votes"];
+        Assert.All(changed, column => Assert.Contains($"{column} = ", PollRepository.CloseExpiredSql, StringComparison.Ordinal));
+        await using var connection = new NpgsqlConnection(stack.DatabaseConnectionString);
+
+        var definitions = (await connection.QueryAsync<string>(
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'polls'::regclass")).ToList();
+
+        Assert.NotEmpty(definitions);
+        Assert.All(definitions, definition => Assert.DoesNotMatch($@"\b({string.Join('|', changed)})\b", definition));
+        Assert.DoesNotContain("updated_at", PollRepository.CloseExpiredSql, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,6 +12,15 @@ public sealed class QueueHostOptions
 
     public int BatchSize { get; set; } = 16;
 
+    /// <summary>
+    /// The host fetches the next batch as soon as no more than this many messages are still running
+    /// (QueueListener.WaitForNewBatchThreshold), not when the whole batch is done. Unset, the
+    /// extension's default: batchSize / 2 per processor.
+    /// </summary>
+    public int? NewBatchThreshold { get; set; }
+
+    public int EffectiveNewBatchThreshold => NewBatchThreshold ?? BatchSize / 2 * Environment.ProcessorCount;
+
     public int MaxDequeueCount { get; set; } = 5;
 
     /// <summary>"base64" (the host's default) or "none".</summary>

@@ -7,7 +7,9 @@ namespace Circly.DevHost;
 
 /// <summary>
 /// Polls one queue from Azurite the way the Functions host does: batches, exponential back-off
-/// up to maxPollingInterval when empty, Base64 message encoding, a failed message made visible
+/// up to maxPollingInterval when empty, the next batch fetched as soon as no more than
+/// newBatchThreshold messages are still running (so up to batchSize + newBatchThreshold run at
+/// once, and one slow message does not hold back the next batch), Base64 message encoding, a failed message made visible
 /// again after visibilityTimeout, and after maxDequeueCount attempts moved to &lt;queue&gt;-poison.
 /// </summary>
 public sealed partial class QueueTriggerListener(
@@ -29,6 +31,19 @@ public sealed partial class QueueTriggerListener(
     private readonly QueueClient _poison = queues.GetQueueClient(function.QueueName + "-poison");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var running = new List<Task>();
+        try
+        {
+            await PollAsync(running, stoppingToken);
+        }
+        finally
+        {
+            await Task.WhenAll(running);
+        }
+    }
+
+    private async Task PollAsync(List<Task> running, CancellationToken stoppingToken)
     {
         var delay = MinPollingInterval;
         while (!stoppingToken.IsCancellationRequested)
@@ -56,7 +71,13 @@ public sealed partial class QueueTriggerListener(
                 continue;
             }
             delay = MinPollingInterval;
-            await Task.WhenAll(messages.Select(message => ProcessAsync(message, stoppingToken)));
+            running.RemoveAll(task => task.IsCompleted);
+            running.AddRange(messages.Select(message => ProcessAsync(message, stoppingToken)));
+            // As the host's QueueListener.WaitForNewBatchThreshold: the next poll as soon as enough have finished.
+            while (running.Count > options.EffectiveNewBatchThreshold)
+            {
+                running.Remove(await Task.WhenAny(running));
+            }
         }
     }
 

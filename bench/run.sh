@@ -18,6 +18,7 @@
 # Environment (optional): BENCH_API_PORT=7181 BENCH_PG_PORT=54381 BENCH_AZURITE_PORT=10181 (blob; queue +1, table +2)
 #   BENCH_KEEP_DATA=1  keep the database of the previous run instead of starting from an empty one
 #   BENCH_PROFILE=1    load pg_stat_statements and print the top statements at the end
+#   BENCH_FANOUT_SIZES=10000,100000  recipients per fan-out run (the default; quick: 2000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

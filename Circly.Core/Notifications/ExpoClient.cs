@@ -19,6 +19,9 @@ internal enum ExpoOutcome
 
     /// <summary>The request may or may not have been processed (timed out, cut off, unreadable 2xx).</summary>
     Unknown,
+
+    /// <summary>Not sent: it could not start before its deadline (its pacing permits' second had closed).</summary>
+    Late,
 }
 
 internal sealed record ExpoCall<T>(ExpoOutcome Outcome, T? Value, int? StatusCode, TimeSpan? RetryAfter, string? Problem) where T : class;
@@ -74,13 +77,18 @@ internal sealed class ExpoClient
         _clock = clock;
     }
 
-    public Task<ExpoCall<ExpoSendResponse>> SendAsync(IReadOnlyList<ExpoPushRequest> messages, CancellationToken cancellationToken) =>
-        PostAsync<ExpoSendResponse>(SendPath, messages, timeoutIsUnknown: true, cancellationToken);
+    /// <summary>
+    /// Sends unless the call cannot start by <paramref name="startBy"/> (a <see cref="TimeProvider"/>
+    /// timestamp; null: no deadline), which is checked once a connection slot is free: then nothing
+    /// is sent and the outcome is <see cref="ExpoOutcome.Late"/>.
+    /// </summary>
+    public Task<ExpoCall<ExpoSendResponse>> SendAsync(IReadOnlyList<ExpoPushRequest> messages, long? startBy, CancellationToken cancellationToken) =>
+        PostAsync<ExpoSendResponse>(SendPath, messages, timeoutIsUnknown: true, startBy, cancellationToken);
 
     public Task<ExpoCall<ExpoReceiptsResponse>> GetReceiptsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
-        PostAsync<ExpoReceiptsResponse>(ReceiptsPath, new { ids }, timeoutIsUnknown: false, cancellationToken);
+        PostAsync<ExpoReceiptsResponse>(ReceiptsPath, new { ids }, timeoutIsUnknown: false, startBy: null, cancellationToken);
 
-    private async Task<ExpoCall<T>> PostAsync<T>(string path, object body, bool timeoutIsUnknown, CancellationToken cancellationToken) where T : class
+    private async Task<ExpoCall<T>> PostAsync<T>(string path, object body, bool timeoutIsUnknown, long? startBy, CancellationToken cancellationToken) where T : class
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(_options.BaseUrl), path));
         request.Content = JsonContent.Create(body, options: Json);
@@ -95,6 +103,10 @@ internal sealed class ExpoClient
         await _gate.Slots.WaitAsync(cancellationToken);
         try
         {
+            if (startBy is { } deadline && _clock.GetTimestamp() > deadline)
+            {
+                return new ExpoCall<T>(ExpoOutcome.Late, null, null, null, "late");
+            }
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)

@@ -59,9 +59,10 @@ public sealed partial class PushSender
         while (held.Count > 0 || waiting.Count > 0)
         {
             int permits;
+            long? startBy;
             try
             {
-                permits = await TakePermitsAsync(held.Count > 0 ? held.Count : waiting.Count, cancellationToken);
+                (permits, startBy) = await TakePermitsAsync(held.Count > 0 ? held.Count : waiting.Count, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -85,7 +86,7 @@ public sealed partial class PushSender
             ExpoCall<ExpoSendResponse> call;
             try
             {
-                call = await _expo.SendAsync(chunk.Select(ToExpo).ToList(), cancellationToken);
+                call = await _expo.SendAsync(chunk.Select(ToExpo).ToList(), startBy, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -139,6 +140,12 @@ public sealed partial class PushSender
                         throw;
                     }
                     continue;
+                case ExpoOutcome.Late:
+                    // The claim or a free connection took the permits' second past its margin: sent
+                    // now, the chunk could land in Expo's next second, whose budget others hold. It
+                    // waits for permits of its own there (the claims stay held; nothing was sent).
+                    _metrics.RecordRetried(chunk.Count, "late");
+                    continue;
                 default:
                     // Timed out, cut off or unreadable: Expo may have sent these. At most once per device,
                     // so they are not sent again; their claims stay as "unknown".
@@ -157,19 +164,24 @@ public sealed partial class PushSender
         return new PushBatchReport(batch.Messages.Count, alreadySent, accepted, ticketErrors, rejected, unknown, deactivated);
     }
 
-    /// <summary>Waits until the shared per-second budget has room; returns how many may go now (1..wanted).</summary>
-    private async Task<int> TakePermitsAsync(int wanted, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until the shared per-second budget has room; returns how many may go now (1..wanted)
+    /// and the timestamp by which their call must start (null: pacing off). The deadline is counted
+    /// from before the request, so it is never later than the database's.
+    /// </summary>
+    private async Task<(int Permits, long? StartBy)> TakePermitsAsync(int wanted, CancellationToken cancellationToken)
     {
         if (_options.MaxPerSecond <= 0)
         {
-            return wanted;
+            return (wanted, null);
         }
         while (true)
         {
+            var asked = _clock.GetTimestamp();
             var grant = await _rateLimiter.TakePerSecondAsync(PacingBucket, Math.Min(wanted, _options.MaxPerSecond), _options.MaxPerSecond, _options.PacingMargin, cancellationToken);
             if (grant.Granted > 0)
             {
-                return grant.Granted;
+                return (grant.Granted, asked + (long)(grant.OpenFor.TotalSeconds * _clock.TimestampFrequency));
             }
             // A few milliseconds of jitter so that instances do not all knock at the same instant.
             await Task.Delay(grant.RetryAfter + TimeSpan.FromMilliseconds(Random.Shared.Next(1, 15)), _clock, cancellationToken);

@@ -14,4 +14,8 @@ public sealed record RateLimitDecision(RateLimitPolicy Policy, int Hits, TimeSpa
 }
 
 /// <summary>Permits taken from a shared per-second budget; with none, when the next second starts.</summary>
-public sealed record PermitGrant(int Granted, TimeSpan RetryAfter);
+/// <param name="Granted">Permits taken (0: none left in this second, or its closing margin).</param>
+/// <param name="RetryAfter">With nothing granted, when the next second starts.</param>
+/// <param name="OpenFor">With permits, how long after the database took them their second still starts work
+/// (until its margin): work started later could land in the next second, whose budget is others'.</param>
+public sealed record PermitGrant(int Granted, TimeSpan RetryAfter, TimeSpan OpenFor);

@@ -80,7 +80,10 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<RateLimitO
             sql, new { bucket = "permits:" + bucket, wanted, open }, cancellationToken: cancellationToken));
         var granted = row.Hits is { } hits ? Math.Clamp(perSecond - (hits - wanted), 0, wanted) : 0;
         var nextSecond = row.WindowStart + TimeSpan.FromSeconds(1) - row.Now;
-        return new PermitGrant(granted, granted > 0 ? TimeSpan.Zero : nextSecond > TimeSpan.Zero ? nextSecond : TimeSpan.Zero);
+        var openFor = row.WindowStart + open - row.Now;
+        return granted > 0
+            ? new PermitGrant(granted, TimeSpan.Zero, openFor > TimeSpan.Zero ? openFor : TimeSpan.Zero)
+            : new PermitGrant(0, nextSecond > TimeSpan.Zero ? nextSecond : TimeSpan.Zero, TimeSpan.Zero);
     }
 
     /// <summary>Retention: windows that started before the cutoff are no longer consulted.</summary>

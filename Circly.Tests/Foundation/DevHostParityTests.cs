@@ -43,6 +43,38 @@ public sealed class DevHostParityTests(CirclyStack stack)
         }
     }
 
+    [Fact]
+    public void DevHostRunsWithTheGarbageCollectorSettingsOfTheFunctionsWorker()
+    {
+        // The real host starts the worker with `dotnet Circly.Functions.dll`, so its runtimeconfig.json
+        // decides the GC; the bench measures memory under the DevHost, which must decide the same.
+        var worker = GcSettingsOf("Circly.Functions.runtimeconfig.json");
+        var devHost = GcSettingsOf("Circly.DevHost.runtimeconfig.json");
+
+        Assert.Equal(worker, devHost);
+        Assert.False(devHost.TryGetValue("System.GC.Server", out var server) && server == "true", "The worker runs workstation GC.");
+    }
+
+    private static SortedDictionary<string, string> GcSettingsOf(string runtimeConfig)
+    {
+        // Both executables' runtimeconfig.json flow into this output with their projects.
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, runtimeConfig)));
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (document.RootElement.GetProperty("runtimeOptions").TryGetProperty("configProperties", out var properties))
+        {
+            foreach (var property in properties.EnumerateObject().Where(p => p.Name.StartsWith("System.GC.", StringComparison.Ordinal)))
+            {
+                settings[property.Name] = property.Value.ToString().ToLowerInvariant();
+            }
+        }
+        // Written out or left to the runtime's default, the same setting.
+        if (settings.GetValueOrDefault("System.GC.Server") == "false")
+        {
+            settings.Remove("System.GC.Server");
+        }
+        return settings;
+    }
+
     private sealed record MetadataFunction(string Name, string Trigger, string? Route, string[] Methods, string? Schedule, string? QueueName, string? AuthLevel);
 
     private static List<MetadataFunction> ReadFunctionsMetadata()

@@ -72,6 +72,53 @@ public sealed class PushPacingTests(CirclyStack stack, PushStack push)
         Assert.All(devices, d => Assert.Single(push.Expo.Delivered(d.Token)));
     }
 
+    [Fact]
+    public async Task AChunkWhosePacingSecondClosedWhileItWaitedForAConnectionIsSentUnderTheNextSecondsPermits()
+    {
+        // Its own database: the test reads the per-second counters.
+        var database = await stack.Postgres.CreateDatabaseAsync();
+        await using var app = await push.StartAppAsync(stack, settings =>
+        {
+            Pace(settings, PushStack.AccessToken);
+            settings["Database:ConnectionString"] = database;
+            settings["Database:MigrationConnectionString"] = PostgresServer.AsOwner(database);
+            settings["Database:MigrateOnStartup"] = "true";
+            settings["DevHost:RunQueues"] = "false";
+            settings["Expo:MaxConcurrentRequests"] = "1";
+        });
+        var devices = PushStack.NewDevices(PerSecond);
+        var tokens = devices.Select(d => d.Token).ToArray();
+
+        // The instance's only connection to Expo is busy for longer than a second: the sender takes
+        // its permits and claims, then waits for the connection while their second closes.
+        var gate = app.Get<ExpoGate>().Slots;
+        await gate.WaitAsync();
+        var sending = app.Get<PushSender>().SendAsync(PushStack.Batch(devices), CancellationToken.None);
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await Eventually.TrueAsync(async () => await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM push_claims") == PerSecond,
+                TimeSpan.FromSeconds(30), "the chunk claimed");
+            await Eventually.TrueAsync(async () => await connection.ExecuteScalarAsync<bool>(
+                    "SELECT clock_timestamp() >= date_trunc('second', max(created_at)) + interval '1 second' FROM push_claims"),
+                TimeSpan.FromSeconds(30), "the permits' second over");
+        }
+        gate.Release();
+        var report = await sending;
+
+        Assert.Equal(PerSecond, report.Accepted);
+        var call = Assert.Single(push.Expo.SendsTo(tokens));
+        // The second in which Expo got the call (the database and the test server share this machine's
+        // clock) had these permits taken: sent under the closed second's, it would have used budget
+        // that other senders hold.
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            var permitsOfThatSecond = await connection.ExecuteScalarAsync<int?>(
+                "SELECT hits FROM rate_limit_counters WHERE bucket = 'permits:' || @bucket AND window_start = date_trunc('second', @at)",
+                new { bucket = PushSender.PacingBucket, at = call.At });
+            Assert.True(permitsOfThatSecond >= PerSecond, $"the second Expo got the call in had {permitsOfThatSecond?.ToString() ?? "no"} permits taken");
+        }
+    }
+
     private static void Pace(Dictionary<string, string?> settings, string accessToken)
     {
         settings["Expo:MaxPerSecond"] = PerSecond.ToString();

@@ -318,6 +318,9 @@ public sealed class DataLoader(NpgsqlDataSource db, LoadGenerator http, Progress
         }
     }
 
+    /// <summary>The daily cap every bench user gets: the highest a user may set.</summary>
+    public const int BenchDailyCap = 100;
+
     /// <summary>Every bench user gets a device; the daily cap is raised so that repeated runs push every time.</summary>
     public async Task GiveEveryoneADeviceAsync()
     {
@@ -326,10 +329,10 @@ public sealed class DataLoader(NpgsqlDataSource db, LoadGenerator http, Progress
             INSERT INTO push_tokens (user_id, token, platform)
             SELECT id, 'ExponentPushToken[bench' || replace(id::text, '-', '') || ']', 'ios' FROM users
             ON CONFLICT DO NOTHING;
-            INSERT INTO notification_settings (user_id, max_per_day) SELECT id, 100 FROM users
-            ON CONFLICT (user_id) DO UPDATE SET max_per_day = 100;
+            INSERT INTO notification_settings (user_id, max_per_day) SELECT id, @cap FROM users
+            ON CONFLICT (user_id) DO UPDATE SET max_per_day = @cap;
             DELETE FROM notification_daily_counts;
-            """);
+            """, new { cap = BenchDailyCap });
     }
 
     public async Task AnalyzeAsync()

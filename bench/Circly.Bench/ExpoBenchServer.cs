@@ -34,6 +34,25 @@ public sealed class ExpoBenchServer : IAsyncDisposable
     /// <summary>How many times a notification for this token about this poll was accepted (answered with an ok ticket).</summary>
     public int AcceptedFor(string token, string poll) => _accepted.TryGetValue((token, poll), out var n) ? n : 0;
 
+    /// <summary>
+    /// Devices that received at least one push about one of <see cref="Polls"/>, and the pushes beyond
+    /// the first per (device, poll): each poll is one event, so those are duplicates.
+    /// </summary>
+    public (int Devices, long Duplicates) DistinctOfPolls()
+    {
+        int devices = 0;
+        long duplicates = 0;
+        foreach (var ((_, poll), n) in _accepted)
+        {
+            if (Polls.Contains(poll))
+            {
+                devices++;
+                duplicates += n - 1;
+            }
+        }
+        return (devices, duplicates);
+    }
+
     /// <summary>What the misbehaving server answered instead of tickets, by kind.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, long> Misbehaved { get; } = new();
 

@@ -96,6 +96,8 @@ internal static class BenchRun
         double? votes = null;
         foreach (var scenario in selected)
         {
+            // Each scenario's rows show its own memory peak.
+            report.ResetPeak();
             switch (scenario)
             {
                 case "votes":

@@ -87,10 +87,30 @@ public sealed class Report
 
     public void Note(string scenario, string note) => _notes.Add($"{scenario}: {note}");
 
+    private double _earlierPeakMb;
+
     public Task AddMemoryAsync(int pid)
     {
-        Memory = string.Create(CultureInfo.InvariantCulture, $"API process (DevHost, pid {pid}): peak resident memory VmHWM {Vm("VmHWM")} MB, now VmRSS {Vm("VmRSS")} MB.");
+        var last = double.TryParse(Vm("VmHWM"), CultureInfo.InvariantCulture, out var mb) ? mb : 0;
+        Memory = string.Create(CultureInfo.InvariantCulture, $"API process (DevHost, pid {pid}): peak resident memory VmHWM {Math.Max(last, _earlierPeakMb):0} MB over the run (each row's VmHWM is its scenario's own peak), now VmRSS {Vm("VmRSS")} MB.");
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Starts a new peak: VmHWM is reset to the current resident size (Linux: "5" to clear_refs), so
+    /// the next rows' VmHWM is this scenario's peak, not the highest of every scenario before it.
+    /// </summary>
+    public void ResetPeak()
+    {
+        _earlierPeakMb = Math.Max(_earlierPeakMb, double.TryParse(Vm("VmHWM"), CultureInfo.InvariantCulture, out var mb) ? mb : 0);
+        try
+        {
+            File.WriteAllText($"/proc/{ApiPid}/clear_refs", "5");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Not resettable here: the column stays the process's peak so far.
+        }
     }
 
     /// <summary>A /proc/&lt;pid&gt;/status value in MB.</summary>

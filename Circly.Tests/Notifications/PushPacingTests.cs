@@ -43,16 +43,8 @@ public sealed class PushPacingTests(CirclyStack stack, PushStack push)
     {
         // Its own database: the per-second budget lives there, and the test reads the claims table.
         var database = await stack.Postgres.CreateDatabaseAsync();
-        await using var app = await push.StartAppAsync(stack, settings =>
-        {
-            Pace(settings, PushStack.AccessToken);
-            settings["Database:ConnectionString"] = database;
-            settings["Database:MigrationConnectionString"] = PostgresServer.AsOwner(database);
-            settings["Database:MigrateOnStartup"] = "true";
-            settings["DevHost:RunQueues"] = "false";
-            // A fifth of a batch per second: the batch takes five seconds' budgets.
-            settings["Expo:MaxPerSecond"] = (PushBatches.MaxMessages / 5).ToString();
-        });
+        // A fifth of a batch per second: the batch takes five seconds' budgets.
+        await using var app = await StartPacedSenderAsync(database, settings => settings["Expo:MaxPerSecond"] = (PushBatches.MaxMessages / 5).ToString());
         var devices = PushStack.NewDevices(PushBatches.MaxMessages);
         var batch = PushStack.Batch(devices);
 
@@ -77,15 +69,7 @@ public sealed class PushPacingTests(CirclyStack stack, PushStack push)
     {
         // Its own database: the test reads the per-second counters.
         var database = await stack.Postgres.CreateDatabaseAsync();
-        await using var app = await push.StartAppAsync(stack, settings =>
-        {
-            Pace(settings, PushStack.AccessToken);
-            settings["Database:ConnectionString"] = database;
-            settings["Database:MigrationConnectionString"] = PostgresServer.AsOwner(database);
-            settings["Database:MigrateOnStartup"] = "true";
-            settings["DevHost:RunQueues"] = "false";
-            settings["Expo:MaxConcurrentRequests"] = "1";
-        });
+        await using var app = await StartPacedSenderAsync(database, settings => settings["Expo:MaxConcurrentRequests"] = "1");
         var devices = PushStack.NewDevices(PerSecond);
         var tokens = devices.Select(d => d.Token).ToArray();
 
@@ -118,6 +102,18 @@ public sealed class PushPacingTests(CirclyStack stack, PushStack push)
             Assert.True(permitsOfThatSecond >= PerSecond, $"the second Expo got the call in had {permitsOfThatSecond?.ToString() ?? "no"} permits taken");
         }
     }
+
+    /// <summary>A paced app on its own database, with no queue consumers: the test calls the sender itself.</summary>
+    private Task<TestApp> StartPacedSenderAsync(string database, Action<Dictionary<string, string?>> configure) =>
+        push.StartAppAsync(stack, settings =>
+        {
+            Pace(settings, PushStack.AccessToken);
+            settings["Database:ConnectionString"] = database;
+            settings["Database:MigrationConnectionString"] = PostgresServer.AsOwner(database);
+            settings["Database:MigrateOnStartup"] = "true";
+            settings["DevHost:RunQueues"] = "false";
+            configure(settings);
+        });
 
     private static void Pace(Dictionary<string, string?> settings, string accessToken)
     {

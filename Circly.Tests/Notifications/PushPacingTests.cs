@@ -120,6 +120,9 @@ public sealed class PushPacingTests(CirclyStack stack, PushStack push)
         settings["Expo:MaxPerSecond"] = PerSecond.ToString();
         settings["Expo:PacingMargin"] = "00:00:00.250";
         settings["Expo:AccessToken"] = accessToken;
+        // One message at a time per instance: host.json's newBatchThreshold (8) would let the
+        // instance that polls first take every batch before the other polls.
         settings["AzureFunctionsJobHost:extensions:queues:batchSize"] = "1";
+        settings["AzureFunctionsJobHost:extensions:queues:newBatchThreshold"] = "0";
     }
 }

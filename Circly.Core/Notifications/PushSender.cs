@@ -142,8 +142,12 @@ public sealed partial class PushSender
                     continue;
                 case ExpoOutcome.Late:
                     // The claim or a free connection took the permits' second past its margin: sent
-                    // now, the chunk could land in Expo's next second, whose budget others hold. It
-                    // waits for permits of its own there (the claims stay held; nothing was sent).
+                    // now, the chunk could land in Expo's next second, whose budget others hold. Nothing
+                    // was sent, so its claims go back and it waits for permits of its own unclaimed: a
+                    // sender that dies during that wait leaves nothing claimed and unsent ("in doubt").
+                    await _tickets.ReleaseAsync(held, CancellationToken.None);
+                    waiting.InsertRange(0, held.Select(claim => claim.Message));
+                    held.Clear();
                     _metrics.RecordRetried(chunk.Count, "late");
                     continue;
                 default:

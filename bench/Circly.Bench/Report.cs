@@ -91,8 +91,7 @@ public sealed class Report
 
     public Task AddMemoryAsync(int pid)
     {
-        var last = double.TryParse(Vm("VmHWM"), CultureInfo.InvariantCulture, out var mb) ? mb : 0;
-        Memory = string.Create(CultureInfo.InvariantCulture, $"API process (DevHost, pid {pid}): peak resident memory VmHWM {Math.Max(last, _earlierPeakMb):0} MB over the run (each row's VmHWM is its scenario's own peak), now VmRSS {Vm("VmRSS")} MB.");
+        Memory = string.Create(CultureInfo.InvariantCulture, $"API process (DevHost, pid {pid}): peak resident memory VmHWM {Math.Max(PeakMb(), _earlierPeakMb):0} MB over the run (each row's VmHWM is its scenario's own peak), now VmRSS {Vm("VmRSS")} MB.");
         return Task.CompletedTask;
     }
 
@@ -102,7 +101,7 @@ public sealed class Report
     /// </summary>
     public void ResetPeak()
     {
-        _earlierPeakMb = Math.Max(_earlierPeakMb, double.TryParse(Vm("VmHWM"), CultureInfo.InvariantCulture, out var mb) ? mb : 0);
+        _earlierPeakMb = Math.Max(_earlierPeakMb, PeakMb());
         try
         {
             File.WriteAllText($"/proc/{ApiPid}/clear_refs", "5");
@@ -112,6 +111,9 @@ public sealed class Report
             // Not resettable here: the column stays the process's peak so far.
         }
     }
+
+    /// <summary>The API's VmHWM since the last reset, in MB (0 when unreadable).</summary>
+    private double PeakMb() => double.TryParse(Vm("VmHWM"), CultureInfo.InvariantCulture, out var mb) ? mb : 0;
 
     /// <summary>A /proc/&lt;pid&gt;/status value in MB.</summary>
     public string Vm(string field)

@@ -508,6 +508,7 @@ public sealed class Scenarios(BenchSettings settings, NpgsqlDataSource db, LoadG
         var rate = expo.Messages / seconds;
         var pushing = Math.Max(0.001, (expo.LastMessageAt - expo.FirstMessageAt).TotalSeconds);
         var (devices, duplicates) = expo.DistinctOfPolls();
+        var missing = recipients - capped - devices;
         // CPU per push over the whole fan-out (timer, outbox, inbox, push sender), Azurite's among the notes.
         var pushes = Math.Max(1, expo.Messages);
         var cpuAfter = http.Cpu?.Snapshot();
@@ -515,8 +516,8 @@ public sealed class Scenarios(BenchSettings settings, NpgsqlDataSource db, LoadG
         var azurite = azuriteBefore is { } z0 && http.Cpu?.AzuriteMs() is { } z1 ? string.Create(CultureInfo.InvariantCulture, $"; Azurite CPU {(z1 - z0) / pushes:0.00} ms per push") : "";
         var what = pacing == 0 ? "Expo pacing off (Expo__MaxPerSecond=0)" : $"Expo pacing on (Expo__MaxPerSecond={pacing}, server 429s above {pacing}/s)";
         report.AddRow(string.Create(CultureInfo.InvariantCulture,
-            $"| 4. fan-out | {what}: {circles.Count} polls closing in circles totalling {recipients:N0} members | {rate:0} pushes/s ({expo.Messages:N0} in {seconds:0.0} s; {expo.Messages / pushing:0}/s from the first push to the last; busiest second {expo.BusiestSecond}) | | | | {recipients - capped - devices} missing ({capped} over the daily cap not expected), {duplicates} duplicates, {expo.TooMany} calls answered 429, {expo.Others} pushes of earlier events; timer call {timerSeconds:0.0} s, first push at {(expo.FirstMessageAt - started).TotalSeconds:0.0} s{azurite} | {report.Vm("VmHWM")} | {cpu} (per push) |"));
-        await progress.StepAsync($"fan-out: {expo.Messages:N0} pushes in {seconds:0.0} s = {rate:0}/s, {expo.TooMany} 429s, {recipients - capped - devices} missing ({capped} over the cap), {duplicates} duplicates");
+            $"| 4. fan-out | {what}: {circles.Count} polls closing in circles totalling {recipients:N0} members | {rate:0} pushes/s ({expo.Messages:N0} in {seconds:0.0} s; {expo.Messages / pushing:0}/s from the first push to the last; busiest second {expo.BusiestSecond}) | | | | {missing} missing ({capped} over the daily cap not expected), {duplicates} duplicates, {expo.TooMany} calls answered 429, {expo.Others} pushes of earlier events; timer call {timerSeconds:0.0} s, first push at {(expo.FirstMessageAt - started).TotalSeconds:0.0} s{azurite} | {report.Vm("VmHWM")} | {cpu} (per push) |"));
+        await progress.StepAsync($"fan-out: {expo.Messages:N0} pushes in {seconds:0.0} s = {rate:0}/s, {expo.TooMany} 429s, {missing} missing ({capped} over the cap), {duplicates} duplicates");
         expo.Limit = 0;
     }
 
